@@ -1,0 +1,70 @@
+//! Command-line and environment configuration: the one place that reads either.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::auth::Role;
+
+/// RedGrid: walking reachability for the regional party-building resource map.
+#[derive(Debug, Parser)]
+#[command(name = "redgrid", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API, the OGC API – Features endpoints and the map page.
+    Serve(ServeConfig),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Which callers a server is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Every read endpoint answers anonymous callers, personal data masked.
+    Internal,
+    /// No personal data loaded at all; inner boundaries hidden unless configured.
+    Public,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Directory of the district's data files.
+    #[arg(long, env = "REDGRID_DATA", default_value = "./data/geojson")]
+    pub data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "REDGRID_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[arg(long, env = "REDGRID_PROFILE", value_enum, default_value_t = Profile::Internal)]
+    pub profile: Profile,
+    /// In the public profile, also publish street, community and grid boundaries.
+    #[arg(long, env = "REDGRID_PUBLIC_BOUNDARIES")]
+    pub public_boundaries: bool,
+    /// File of hashed API tokens (see `redgrid token create`). Without one, no token is valid.
+    #[arg(long, env = "REDGRID_TOKENS_FILE")]
+    pub tokens_file: Option<PathBuf>,
+    /// Directory of the built web page (`npm --prefix web run build`).
+    #[arg(long, env = "REDGRID_WEB", default_value = "./web/dist")]
+    pub web: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token with a role; the token is printed as the last line, only once.
+    Create {
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long, env = "REDGRID_TOKENS_FILE")]
+        tokens_file: PathBuf,
+        /// A note on who or what holds the token.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}

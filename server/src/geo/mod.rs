@@ -1,0 +1,12 @@
+//! Pure geometry helpers: validated lon/lat points, bounding boxes, the local metric
+//! projection and conversions between the coordinate systems used in China.
+
+mod bbox;
+mod crs;
+mod lonlat;
+mod projection;
+
+pub use bbox::BBox;
+pub use crs::{Crs, bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02};
+pub use lonlat::{LonLat, LonLatError};
+pub use projection::LocalProjection;

@@ -1,0 +1,203 @@
+//! Extractors whose rejections are `ApiError`s: validated query parameters and the
+//! caller's identity. Handlers never see unchecked input.
+
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::AppState;
+use super::error::{ApiError, FieldError};
+use crate::auth::Caller;
+use crate::geo::{Crs, LonLat};
+
+/// The query string as name/value pairs, with the problems found so far. Each typed
+/// read records its own error, so one response lists every bad parameter.
+#[derive(Debug)]
+pub struct QueryParams {
+    pairs: Vec<(String, String)>,
+    read: Vec<&'static str>,
+    errors: Vec<FieldError>,
+}
+
+impl QueryParams {
+    pub fn from_query(query: Option<&str>) -> Self {
+        let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self {
+            pairs,
+            read: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, name: &str, reason: impl Into<String>) {
+        self.errors
+            .push(FieldError::new(format!("/{name}"), reason));
+    }
+
+    /// The raw value of a parameter given at most once.
+    pub fn text(&mut self, name: &'static str) -> Option<String> {
+        self.read.push(name);
+        let mut values = self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        let first = values.next().cloned();
+        if values.next().is_some() {
+            self.fail(name, "given more than once");
+            return None;
+        }
+        first
+    }
+
+    /// A parameter that must be present.
+    pub fn required(&mut self, name: &'static str) -> Option<String> {
+        let value = self.text(name);
+        if value.is_none() && !self.errors.iter().any(|e| e.pointer == format!("/{name}")) {
+            self.fail(name, "required");
+        }
+        value
+    }
+
+    /// A required finite number within `range`.
+    pub fn number(&mut self, name: &'static str, range: RangeInclusive<f64>) -> Option<f64> {
+        let raw = self.required(name)?;
+        match raw.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && range.contains(&v) => Some(v),
+            Ok(v) if v.is_finite() => {
+                self.fail(
+                    name,
+                    format!(
+                        "must be between {} and {}, got {v}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+            _ => {
+                self.fail(name, format!("must be a finite number, got {raw:?}"));
+                None
+            }
+        }
+    }
+
+    /// An optional whole number within `range`.
+    pub fn integer(&mut self, name: &'static str, range: RangeInclusive<u64>) -> Option<u64> {
+        let raw = self.text(name)?;
+        match raw.trim().parse::<u64>() {
+            Ok(v) if range.contains(&v) => Some(v),
+            _ => {
+                self.fail(
+                    name,
+                    format!(
+                        "must be a whole number from {} to {}, got {raw:?}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional value parsed by `FromStr`, with the accepted values named on failure.
+    pub fn choice<T: FromStr>(&mut self, name: &'static str, accepted: &[&str]) -> Option<T> {
+        let raw = self.text(name)?;
+        match raw.parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(
+                    name,
+                    format!("must be one of {}, got {raw:?}", accepted.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    /// `lon`, `lat` and `crs`, converted to WGS-84.
+    pub fn point(&mut self) -> Option<(LonLat, Crs)> {
+        let crs: Crs = self.choice("crs", &Crs::NAMES).unwrap_or_default();
+        let lon = self.number("lon", -180.0..=180.0);
+        let lat = self.number("lat", -90.0..=90.0);
+        let given = LonLat::new(lon?, lat?).ok()?;
+        Some((crs.to_wgs84(given), crs))
+    }
+
+    /// Records a custom problem.
+    pub fn reject(&mut self, name: &str, reason: impl Into<String>) {
+        self.fail(name, reason);
+    }
+
+    /// Ends parsing: every recorded problem, plus unknown parameters when `strict`.
+    pub fn finish(mut self, strict: bool) -> Result<(), ApiError> {
+        if strict {
+            let unknown: Vec<String> = self
+                .pairs
+                .iter()
+                .map(|(k, _)| k.clone())
+                .filter(|k| !self.read.contains(&k.as_str()))
+                .collect();
+            for name in unknown {
+                self.fail(&name, "unknown parameter");
+            }
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidParameters(self.errors))
+        }
+    }
+}
+
+/// A query type parsed and validated from [`QueryParams`].
+pub trait FromParams: Sized {
+    /// Refuse parameters the type does not read.
+    const STRICT: bool = true;
+    /// `None` only when an error was recorded.
+    fn from_params(q: &mut QueryParams) -> Option<Self>;
+}
+
+/// Extracts a validated `T` or answers 400 naming every bad parameter.
+#[derive(Debug)]
+pub struct Valid<T>(pub T);
+
+impl<S: Send + Sync, T: FromParams> FromRequestParts<S> for Valid<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let mut q = QueryParams::from_query(parts.uri.query());
+        let value = T::from_params(&mut q);
+        q.finish(T::STRICT)?;
+        value
+            .map(Valid)
+            .ok_or_else(|| ApiError::invalid("/", "invalid query"))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Caller::Anonymous);
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "the Authorization header must be `Bearer <token>`".to_owned(),
+                )
+            })?;
+        state
+            .tokens
+            .role_of(token)
+            .map(Caller::Token)
+            .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()))
+    }
+}

@@ -1,0 +1,80 @@
+//! `GET /api/v1/health`: what is loaded, from where, and whether it is synthetic.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::config::Profile;
+use crate::model::SiteKind;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` once the server answers.
+    status: &'static str,
+    /// `memory` or `postgis`.
+    backend: &'static str,
+    profile: Profile,
+    /// True while any layer is generated demo data.
+    synthetic: bool,
+    counts: Counts,
+    /// Data version of each layer.
+    versions: BTreeMap<&'static str, String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Counts {
+    streets: usize,
+    communities: usize,
+    grids: usize,
+    compounds: usize,
+    buildings: usize,
+    sites: usize,
+    /// Sites of kind `station` (芝罘红港 stations).
+    stations: usize,
+    workers: usize,
+    building_heads: usize,
+    network_nodes: usize,
+    network_edges: usize,
+}
+
+impl Health {
+    pub fn of(store: &Store, profile: Profile) -> Self {
+        let ds = store.dataset();
+        Self {
+            status: "ok",
+            backend: store.backend(),
+            profile,
+            synthetic: ds.synthetic(),
+            counts: Counts {
+                streets: ds.streets.len(),
+                communities: ds.communities.len(),
+                grids: ds.grids.len(),
+                compounds: ds.compounds.len(),
+                buildings: ds.buildings.len(),
+                sites: ds.sites.len(),
+                stations: ds
+                    .sites
+                    .iter()
+                    .filter(|s| s.props.kind == SiteKind::Station)
+                    .count(),
+                workers: ds.workers.len(),
+                building_heads: ds.building_heads.len(),
+                network_nodes: ds.network_node_count(),
+                network_edges: ds.network.len(),
+            },
+            versions: ds.versions(),
+        }
+    }
+}
+
+/// Service status and what is loaded.
+#[utoipa::path(get, path = "/api/v1/health", tag = "service",
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(state.health.clone())
+}

@@ -1,0 +1,109 @@
+//! The HTTP layer: shared state, the router, and one module per resource. Handlers
+//! extract validated input, call the core and map the result; nothing more.
+
+pub mod error;
+pub mod extract;
+mod health;
+mod layers;
+mod locate;
+mod ogc;
+mod openapi;
+mod web;
+mod writes;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::auth::TokenStore;
+use crate::config::Profile;
+use crate::index::Indexes;
+use crate::store::{LayerId, Store};
+use error::ApiError;
+
+pub use openapi::ApiDoc;
+
+/// Everything a request may read, built once at start-up.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
+    pub store: Store,
+    pub indexes: Indexes,
+    pub tokens: TokenStore,
+    pub profile: Profile,
+    pub public_boundaries: bool,
+    pub web_dir: PathBuf,
+    health: health::Health,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        tokens: TokenStore,
+        profile: Profile,
+        public_boundaries: bool,
+        web_dir: PathBuf,
+    ) -> Self {
+        let indexes = Indexes::build(store.dataset());
+        let health = health::Health::of(&store, profile);
+        Self(Arc::new(Inner {
+            store,
+            indexes,
+            tokens,
+            profile,
+            public_boundaries,
+            web_dir,
+            health,
+        }))
+    }
+
+    /// Layers this server publishes: all, less inner boundaries in the public profile
+    /// unless configured.
+    pub fn visible_layers(&self) -> impl Iterator<Item = LayerId> + '_ {
+        LayerId::ALL.into_iter().filter(|l| self.is_visible(*l))
+    }
+
+    pub fn is_visible(&self, layer: LayerId) -> bool {
+        self.profile == Profile::Internal || self.public_boundaries || !layer.is_inner_boundary()
+    }
+}
+
+/// The whole application: API, OGC API – Features, and the web page.
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/health", get(health::health))
+        .route("/layers", get(layers::layers))
+        .route("/locate", get(locate::locate))
+        .route("/openapi.json", get(openapi::openapi_json));
+    if state.profile == Profile::Internal {
+        api = api.merge(writes::routes());
+    }
+    let api = api
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .nest("/api/v1", api)
+        .nest("/ogc", ogc::routes())
+        .merge(web::routes(&state.web_dir))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no such endpoint: {}", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not allowed here"))
+}

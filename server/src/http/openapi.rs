@@ -1,0 +1,45 @@
+//! The OpenAPI 3.1 description of every endpoint, served at `/api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "RedGrid", description = "Walking reachability for the regional party-building resource map (区域化党建资源地图)."),
+    paths(
+        super::health::health,
+        super::layers::layers,
+        super::locate::locate,
+        super::writes::write,
+        super::ogc::landing,
+        super::ogc::conformance,
+        super::ogc::collections,
+        super::ogc::collection,
+        super::ogc::items,
+        super::ogc::item,
+        openapi_json,
+    ),
+    components(schemas(super::error::Problem, super::error::FieldError)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service",
+    responses((status = 200, description = "OpenAPI 3.1 description")))]
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

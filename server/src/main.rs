@@ -1,0 +1,92 @@
+//! The `redgrid` command: parse the configuration, set up logging, then serve or
+//! manage tokens.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use redgrid::config::{Cli, Command, ServeConfig, TokenCommand};
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(config) => serve(config),
+        Command::Token(TokenCommand::Create {
+            role,
+            tokens_file,
+            label,
+        }) => redgrid::auth::append_token(&tokens_file, role, &label)
+            .map(|token| {
+                eprintln!(
+                    "created a {} token in {}; it is shown once:",
+                    role.as_str(),
+                    tokens_file.display()
+                );
+                println!("{token}");
+            })
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: ServeConfig) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let started = std::time::Instant::now();
+        let state = redgrid::build_state(&config).map_err(|e| e.to_string())?;
+        tracing::info!(
+            data = %config.data.display(),
+            profile = ?config.profile,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "data loaded"
+        );
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot listen on {}: {e} (--listen / REDGRID_LISTEN)",
+                    config.listen
+                )
+            })?;
+        tracing::info!("serving on http://{}", config.listen);
+        axum::serve(listener, redgrid::app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish in-flight requests, exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,120 @@
+//! Consistency checks across layers at load: unique ids and references that resolve.
+
+use std::collections::HashSet;
+
+use super::Dataset;
+use crate::error::{Error, Result};
+use crate::model::{Feature, HasId, Id};
+
+pub fn references(ds: &Dataset) -> Result<()> {
+    unique("streets.geojson", &ds.streets)?;
+    unique("communities.geojson", &ds.communities)?;
+    unique("grids.geojson", &ds.grids)?;
+    unique("compounds.geojson", &ds.compounds)?;
+    unique("buildings.geojson", &ds.buildings)?;
+    unique("sites.geojson", &ds.sites)?;
+
+    let ids = ds.ids();
+    let refer = |file: &str, index: usize, field: &str, id: &Id, known: bool| {
+        if known {
+            Ok(())
+        } else {
+            Err(Error::InvalidFeature {
+                file: file.to_owned(),
+                index,
+                reason: format!("property `{field}`: unknown id {id}"),
+            })
+        }
+    };
+    for (i, c) in ds.communities.iter().enumerate() {
+        let s = &c.props.street_id;
+        refer(
+            "communities.geojson",
+            i,
+            "street_id",
+            s,
+            ids.streets.contains_key(s),
+        )?;
+    }
+    for (i, g) in ds.grids.iter().enumerate() {
+        let c = &g.props.community_id;
+        refer(
+            "grids.geojson",
+            i,
+            "community_id",
+            c,
+            ids.communities.contains_key(c),
+        )?;
+    }
+    for (i, c) in ds.compounds.iter().enumerate() {
+        let g = &c.props.grid_id;
+        refer(
+            "compounds.geojson",
+            i,
+            "grid_id",
+            g,
+            ids.grids.contains_key(g),
+        )?;
+    }
+    for (i, b) in ds.buildings.iter().enumerate() {
+        let g = &b.props.grid_id;
+        refer(
+            "buildings.geojson",
+            i,
+            "grid_id",
+            g,
+            ids.grids.contains_key(g),
+        )?;
+        if let Some(c) = &b.props.compound_id {
+            refer(
+                "buildings.geojson",
+                i,
+                "compound_id",
+                c,
+                ids.compounds.contains_key(c),
+            )?;
+        }
+    }
+    for (i, s) in ds.sites.iter().enumerate() {
+        if let Some(h) = &s.props.host_site_id {
+            refer(
+                "sites.geojson",
+                i,
+                "host_site_id",
+                h,
+                ids.sites.contains_key(h),
+            )?;
+        }
+    }
+    for (i, w) in ds.workers.iter().enumerate() {
+        for g in &w.grid_ids {
+            refer("workers.json", i, "grid_ids", g, ids.grids.contains_key(g))?;
+        }
+    }
+    for (i, h) in ds.building_heads.iter().enumerate() {
+        for b in &h.building_ids {
+            refer(
+                "building_heads.json",
+                i,
+                "building_ids",
+                b,
+                ids.buildings.contains_key(b),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn unique<P: HasId, G>(file: &str, features: &[Feature<P, G>]) -> Result<()> {
+    let mut seen = HashSet::new();
+    for (index, f) in features.iter().enumerate() {
+        if !seen.insert(f.id()) {
+            return Err(Error::InvalidFeature {
+                file: file.to_owned(),
+                index,
+                reason: format!("duplicate id {}", f.id()),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! Where the district's data lives. `Store::Memory` loads a data directory once at
+//! start-up into an immutable [`Dataset`]; the PostGIS store joins it later.
+
+mod check;
+mod layer;
+mod load;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub use layer::{LayerData, LayerId, LayerItem};
+
+use crate::config::Profile;
+use crate::error::{Error, Result};
+use crate::model::{
+    Building, BuildingHead, Community, Compound, ContextDistrict, District, Grid, HasId, Id,
+    NetworkEdge, Site, Street, Worker,
+};
+
+/// Every layer of a district, typed, with the prepared GeoJSON of each.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub district: Vec<District>,
+    pub context: Vec<ContextDistrict>,
+    pub streets: Vec<Street>,
+    pub communities: Vec<Community>,
+    pub grids: Vec<Grid>,
+    pub compounds: Vec<Compound>,
+    pub buildings: Vec<Building>,
+    pub sites: Vec<Site>,
+    pub network: Vec<NetworkEdge>,
+    /// Empty in the public profile: personal data is never loaded there.
+    pub workers: Vec<Worker>,
+    pub building_heads: Vec<BuildingHead>,
+    layers: BTreeMap<LayerId, LayerData>,
+    personal_versions: BTreeMap<&'static str, String>,
+    index_of: IdIndex,
+}
+
+/// Position of each record by id, for following references between layers.
+#[derive(Debug, Default)]
+pub struct IdIndex {
+    pub streets: HashMap<Id, usize>,
+    pub communities: HashMap<Id, usize>,
+    pub grids: HashMap<Id, usize>,
+    pub compounds: HashMap<Id, usize>,
+    pub buildings: HashMap<Id, usize>,
+    pub sites: HashMap<Id, usize>,
+    /// Workers serving each grid, in file order.
+    pub workers_by_grid: HashMap<Id, Vec<usize>>,
+    /// The building head of each building.
+    pub head_of_building: HashMap<Id, usize>,
+}
+
+fn positions<P: HasId, G>(features: &[crate::model::Feature<P, G>]) -> HashMap<Id, usize> {
+    features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id().clone(), i))
+        .collect()
+}
+
+impl Dataset {
+    /// Loads every layer file found in `dir`; an absent file is an empty layer.
+    pub fn load(dir: &Path, profile: Profile) -> Result<Self> {
+        if !dir.is_dir() {
+            return Err(Error::MissingDataDir(dir.to_owned()));
+        }
+        let mut ds = Dataset::default();
+        macro_rules! layer {
+            ($field:ident, $layer:expr) => {{
+                let (features, data) = load::read_layer(
+                    dir,
+                    $layer,
+                    |p: &_, _| HasId::id(p).to_string(),
+                    |p: &_| HasId::synthetic(p),
+                )?;
+                ds.$field = features;
+                ds.layers.insert($layer, data);
+            }};
+        }
+        layer!(district, LayerId::District);
+        layer!(context, LayerId::Context);
+        layer!(streets, LayerId::Streets);
+        layer!(communities, LayerId::Communities);
+        layer!(grids, LayerId::Grids);
+        layer!(compounds, LayerId::Compounds);
+        layer!(buildings, LayerId::Buildings);
+        layer!(sites, LayerId::Sites);
+        let (network, data) = load::read_layer(
+            dir,
+            LayerId::WalkNetwork,
+            |_, index| format!("e{index}"),
+            |p: &crate::model::NetworkProps| p.synthetic,
+        )?;
+        ds.network = network;
+        ds.layers.insert(LayerId::WalkNetwork, data);
+
+        if profile == Profile::Internal {
+            let (workers, version) = load::read_records(dir, "workers.json")?;
+            ds.workers = workers;
+            ds.personal_versions.insert("workers", version);
+            let (heads, version) = load::read_records(dir, "building_heads.json")?;
+            ds.building_heads = heads;
+            ds.personal_versions.insert("building_heads", version);
+        }
+        ds.index_of = IdIndex {
+            streets: positions(&ds.streets),
+            communities: positions(&ds.communities),
+            grids: positions(&ds.grids),
+            compounds: positions(&ds.compounds),
+            buildings: positions(&ds.buildings),
+            sites: positions(&ds.sites),
+            workers_by_grid: HashMap::new(),
+            head_of_building: HashMap::new(),
+        };
+        for (i, w) in ds.workers.iter().enumerate() {
+            for g in &w.grid_ids {
+                ds.index_of
+                    .workers_by_grid
+                    .entry(g.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for (i, h) in ds.building_heads.iter().enumerate() {
+            for b in &h.building_ids {
+                ds.index_of.head_of_building.entry(b.clone()).or_insert(i);
+            }
+        }
+        check::references(&ds)?;
+        Ok(ds)
+    }
+
+    pub fn layer(&self, id: LayerId) -> &LayerData {
+        static EMPTY: std::sync::OnceLock<LayerData> = std::sync::OnceLock::new();
+        self.layers
+            .get(&id)
+            .unwrap_or_else(|| EMPTY.get_or_init(LayerData::empty))
+    }
+
+    pub fn ids(&self) -> &IdIndex {
+        &self.index_of
+    }
+
+    /// Data version of every layer, personal-data files included where loaded.
+    pub fn versions(&self) -> BTreeMap<&'static str, String> {
+        let mut versions: BTreeMap<&'static str, String> = self
+            .layers
+            .iter()
+            .map(|(id, data)| (id.as_str(), data.version.clone()))
+            .collect();
+        versions.extend(self.personal_versions.clone());
+        versions
+    }
+
+    /// True while any layer or record is generated rather than real.
+    pub fn synthetic(&self) -> bool {
+        self.layers.values().any(|l| l.synthetic)
+            || self.workers.iter().any(|w| w.synthetic)
+            || self.building_heads.iter().any(|h| h.synthetic)
+    }
+
+    /// Distinct line endpoints of the walking network, compared at 7 decimals.
+    pub fn network_node_count(&self) -> usize {
+        let mut nodes = std::collections::HashSet::new();
+        for edge in &self.network {
+            for c in [edge.geometry.0.first(), edge.geometry.0.last()]
+                .into_iter()
+                .flatten()
+            {
+                nodes.insert(((c.x * 1e7).round() as i64, (c.y * 1e7).round() as i64));
+            }
+        }
+        nodes.len()
+    }
+}
+
+/// The data source a server reads from.
+#[derive(Debug)]
+pub enum Store {
+    Memory(Dataset),
+}
+
+impl Store {
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Memory(_) => "memory",
+        }
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        match self {
+            Store::Memory(ds) => ds,
+        }
+    }
+}

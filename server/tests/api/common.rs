@@ -1,0 +1,92 @@
+//! Shared helpers for the router tests: the fixture state, loaded once per test
+//! binary, and one-shot requests without a socket.
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use redgrid::auth::{Role, TokenStore, hash_token};
+use redgrid::config::Profile;
+use redgrid::{AppState, state_for_dir};
+use tower::ServiceExt;
+
+pub const VIEWER: &str = "rg_test_viewer";
+pub const DISPATCHER: &str = "rg_test_dispatcher";
+pub const ADMIN: &str = "rg_test_admin";
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district")
+}
+
+fn tokens() -> TokenStore {
+    TokenStore::from_hashes([
+        (hash_token(VIEWER), Role::Viewer),
+        (hash_token(DISPATCHER), Role::Dispatcher),
+        (hash_token(ADMIN), Role::Admin),
+    ])
+}
+
+pub static INTERNAL: LazyLock<AppState> = LazyLock::new(|| {
+    state_for_dir(&fixture_dir(), Profile::Internal, tokens()).expect("fixture loads")
+});
+
+pub static PUBLIC: LazyLock<AppState> = LazyLock::new(|| {
+    state_for_dir(&fixture_dir(), Profile::Public, tokens()).expect("fixture loads")
+});
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    pub json: serde_json::Value,
+}
+
+pub async fn send(state: &AppState, method: &str, uri: &str, token: Option<&str>) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = redgrid::app(state.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Reply {
+        status,
+        content_type,
+        headers,
+        json,
+    }
+}
+
+pub async fn get(uri: &str) -> Reply {
+    send(&INTERNAL, "GET", uri, None).await
+}
+
+/// Asserts a problem+json answer with `status` whose errors name `pointer` (if given).
+pub fn assert_problem(reply: &Reply, status: u16, pointer: Option<&str>) {
+    assert_eq!(reply.status.as_u16(), status, "{}", reply.json);
+    assert_eq!(reply.content_type, "application/problem+json");
+    assert_eq!(reply.json["status"], status);
+    assert!(reply.json["title"].is_string() && reply.json["detail"].is_string());
+    if let Some(pointer) = pointer {
+        let pointers: Vec<&str> = reply.json["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["pointer"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            pointers.contains(&pointer),
+            "{pointer} not in {}",
+            reply.json
+        );
+    }
+}

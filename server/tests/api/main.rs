@@ -1,0 +1,8 @@
+//! Router tests against the fixture district, through `oneshot` with no socket.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod locate;
+mod ogc;
+mod service;

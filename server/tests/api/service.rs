@@ -1,0 +1,133 @@
+//! Health, layers, the OpenAPI document, routing errors and write authorisation.
+
+use crate::common::{ADMIN, INTERNAL, PUBLIC, VIEWER, assert_problem, get, send};
+
+#[tokio::test]
+async fn health_counts_the_fixture() {
+    let r = get("/api/v1/health").await;
+    assert_eq!(r.status, 200);
+    let j = &r.json;
+    assert_eq!(j["status"], "ok");
+    assert_eq!(j["backend"], "memory");
+    assert_eq!(j["profile"], "internal");
+    assert_eq!(j["synthetic"], true);
+    let expected = [
+        ("streets", 2),
+        ("communities", 3),
+        ("grids", 4),
+        ("compounds", 1),
+        ("buildings", 3),
+        ("sites", 5),
+        ("stations", 2),
+        ("workers", 2),
+        ("building_heads", 2),
+        ("network_nodes", 4),
+        ("network_edges", 3),
+    ];
+    for (key, n) in expected {
+        assert_eq!(j["counts"][key], n, "{key}");
+    }
+    assert_eq!(j["versions"]["grids"].as_str().unwrap().len(), 12);
+    let public = send(&PUBLIC, "GET", "/api/v1/health", None).await;
+    assert_eq!(public.json["profile"], "public");
+    assert_eq!(public.json["counts"]["workers"], 0);
+    assert!(public.json["versions"].get("workers").is_none());
+}
+
+#[tokio::test]
+async fn layers_describe_each_published_layer() {
+    let r = get("/api/v1/layers").await;
+    let layers = r.json["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 9);
+    let grids = layers.iter().find(|l| l["id"] == "grids").unwrap();
+    assert_eq!(grids["count"], 4);
+    assert_eq!(grids["title"]["zh"], "红色网格");
+    assert_eq!(grids["synthetic"], true);
+    assert_eq!(
+        grids["bbox"],
+        serde_json::json!([121.38, 37.53, 121.39, 37.538])
+    );
+    assert_eq!(grids["links"][0]["href"], "/ogc/collections/grids/items");
+}
+
+#[tokio::test]
+async fn openapi_describes_every_endpoint() {
+    let r = get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["openapi"], "3.1.0");
+    let paths = r.json["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/health",
+        "/api/v1/layers",
+        "/api/v1/locate",
+        "/api/v1/openapi.json",
+        "/api/v1/sites",
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/collections",
+        "/ogc/collections/{id}",
+        "/ogc/collections/{id}/items",
+        "/ogc/collections/{id}/items/{fid}",
+    ] {
+        assert!(paths.contains_key(path), "{path} undocumented");
+    }
+    let locate_params = &r.json["paths"]["/api/v1/locate"]["get"]["parameters"];
+    assert_eq!(locate_params.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    assert_problem(&get("/api/v1/nope").await, 404, None);
+    assert_problem(
+        &send(&INTERNAL, "POST", "/api/v1/health", None).await,
+        405,
+        None,
+    );
+    assert_problem(
+        &send(&INTERNAL, "DELETE", "/api/v1/locate", None).await,
+        405,
+        None,
+    );
+}
+
+#[tokio::test]
+async fn writes_need_an_admin_token_and_then_postgis() {
+    for (method, uri) in [
+        ("POST", "/api/v1/sites"),
+        ("PATCH", "/api/v1/sites/S1"),
+        ("DELETE", "/api/v1/workers/W1"),
+        ("PATCH", "/api/v1/grids/G370602901001001"),
+        ("POST", "/api/v1/import"),
+    ] {
+        assert_problem(&send(&INTERNAL, method, uri, None).await, 401, None);
+        assert_problem(&send(&INTERNAL, method, uri, Some(VIEWER)).await, 403, None);
+        let r = send(&INTERNAL, method, uri, Some(ADMIN)).await;
+        assert_problem(&r, 405, None);
+        assert!(
+            r.json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("--database-url")
+        );
+    }
+    // The public profile has no write endpoints at all.
+    assert_problem(
+        &send(&PUBLIC, "POST", "/api/v1/sites", Some(ADMIN)).await,
+        404,
+        None,
+    );
+}
+
+#[tokio::test]
+async fn without_a_built_page_the_root_explains_how_to_build_it() {
+    // The fixture state points at web/dist relative to the test's working
+    // directory (server/), where no page is built.
+    let r = send(&INTERNAL, "GET", "/", None).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+}

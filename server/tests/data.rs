@@ -1,0 +1,193 @@
+//! The core without HTTP: coordinate conversions against an independent
+//! implementation, and loading data directories (good, bad, and the shipped one).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use redgrid::config::Profile;
+use redgrid::geo::{Crs, LonLat, bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02};
+use redgrid::index::Indexes;
+use redgrid::locate::locate;
+use redgrid::store::Dataset;
+use serde_json::Value;
+
+fn point(v: &Value) -> LonLat {
+    LonLat::new(v[0].as_f64().unwrap(), v[1].as_f64().unwrap()).unwrap()
+}
+
+fn close(a: LonLat, b: LonLat, tolerance_deg: f64) -> bool {
+    (a.lon() - b.lon()).abs() <= tolerance_deg && (a.lat() - b.lat()).abs() <= tolerance_deg
+}
+
+#[test]
+fn conversions_match_prcoords_on_200_points() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crs_vectors.json");
+    let vectors: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(vectors.len(), 200);
+    for v in &vectors {
+        let (wgs, gcj, bd) = (point(&v["wgs84"]), point(&v["gcj02"]), point(&v["bd09"]));
+        // Forward: the same formulas, so agreement to rounding of the fixture.
+        assert!(close(wgs84_to_gcj02(wgs), gcj, 1e-9), "{v}");
+        assert!(close(Crs::Bd09.from_wgs84(wgs), bd, 1e-9), "{v}");
+        // Inverse: ours against prcoords' iterative inverse, and back to the start.
+        assert!(
+            close(gcj02_to_wgs84(gcj), point(&v["gcj02_to_wgs84"]), 1e-9),
+            "{v}"
+        );
+        assert!(
+            close(Crs::Bd09.to_wgs84(bd), point(&v["bd09_to_wgs84"]), 1e-9),
+            "{v}"
+        );
+        assert!(close(gcj02_to_wgs84(gcj), wgs, 1e-6), "{v}");
+        assert!(close(Crs::Bd09.to_wgs84(bd), wgs, 1e-6), "{v}");
+        assert!(close(bd09_to_gcj02(gcj02_to_bd09(gcj)), gcj, 1e-9), "{v}");
+        if v["in_china"] == false {
+            assert_eq!(
+                wgs84_to_gcj02(wgs),
+                wgs,
+                "GCJ-02 is the identity outside China"
+            );
+        }
+    }
+    let outside = vectors.iter().filter(|v| v["in_china"] == false).count();
+    assert!(
+        outside > 5,
+        "the fixture must hold points outside China: {outside}"
+    );
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("redgrid-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(file: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/district")
+            .join(file),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_missing_data_directory_names_the_path_and_the_flag() {
+    let err = Dataset::load(Path::new("/nonexistent/redgrid"), Profile::Internal).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("/nonexistent/redgrid") && message.contains("--data"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_empty_directory_is_an_empty_district() {
+    let dir = temp_dir("empty");
+    let ds = Dataset::load(&dir, Profile::Internal).unwrap();
+    assert!(ds.grids.is_empty() && ds.sites.is_empty());
+    assert!(!ds.synthetic());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_files_are_refused_naming_file_feature_and_field() {
+    let cases: [(&str, String, &str); 7] = [
+        (
+            "grids.geojson",
+            fixture("grids.geojson").replacen(
+                "\"code\": \"370602901001001\"",
+                "\"code\": \"3706\"",
+                1,
+            ),
+            "`code`",
+        ),
+        (
+            "grids.geojson",
+            fixture("grids.geojson").replacen("\"party_branch\"", "\"branch\"", 1),
+            "party_branch",
+        ),
+        (
+            "sites.geojson",
+            fixture("sites.geojson").replacen("\"station\"", "\"castle\"", 1),
+            "`kind`",
+        ),
+        (
+            "sites.geojson",
+            fixture("sites.geojson").replacen("121.383", "1210.383", 1),
+            "invalid coordinate",
+        ),
+        (
+            "streets.geojson",
+            fixture("streets.geojson").replacen("\"Polygon\"", "\"Point\"", 1),
+            "feature 0: invalid geometry",
+        ),
+        (
+            "district.geojson",
+            "{\"type\": \"Feature\"".to_owned(),
+            "not JSON",
+        ),
+        (
+            "district.geojson",
+            "{\"type\": \"Feature\"}".to_owned(),
+            "FeatureCollection",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        let dir = temp_dir("bad");
+        std::fs::write(dir.join(file), text).unwrap();
+        let message = Dataset::load(&dir, Profile::Internal)
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with(file), "{message}");
+        assert!(message.contains(expected), "{expected} not in {message}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+#[test]
+fn dangling_references_and_duplicate_ids_are_refused() {
+    let dir = temp_dir("refs");
+    for file in ["streets.geojson", "communities.geojson", "grids.geojson"] {
+        std::fs::write(dir.join(file), fixture(file)).unwrap();
+    }
+    assert!(Dataset::load(&dir, Profile::Internal).is_ok());
+    let workers = fixture("workers.json").replace("G370602902002001", "G999");
+    std::fs::write(dir.join("workers.json"), workers).unwrap();
+    let message = Dataset::load(&dir, Profile::Internal)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("workers.json") && message.contains("G999"),
+        "{message}"
+    );
+    // The public profile never reads personal data, so the same directory loads.
+    assert!(Dataset::load(&dir, Profile::Public).is_ok());
+    std::fs::remove_file(dir.join("workers.json")).unwrap();
+    let communities =
+        fixture("communities.geojson").replace("\"370602902002\"", "\"370602902001\"");
+    std::fs::write(dir.join("communities.geojson"), communities).unwrap();
+    let message = Dataset::load(&dir, Profile::Internal)
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("duplicate id 370602902001"), "{message}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_shipped_data_holds_the_real_district() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/geojson");
+    let ds = Dataset::load(&dir, Profile::Internal).unwrap();
+    assert_eq!(ds.district.len(), 1);
+    assert_eq!(ds.district[0].props.adcode.as_str(), "370602");
+    assert_eq!(ds.context.len(), 10);
+    let idx = Indexes::build(&ds);
+    // 南大街 downtown is land; the sea north of 芝罘岛 is not.
+    assert!(locate(&ds, &idx, LonLat::new(121.3786, 37.5391).unwrap()).is_ok());
+    assert!(locate(&ds, &idx, LonLat::new(121.40, 37.65).unwrap()).is_err());
+    // The 崆峒岛 islands are part of the district's land.
+    assert!(ds.district[0].geometry.0.len() > 20);
+}

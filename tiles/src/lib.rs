@@ -1,0 +1,1 @@
+//! Mapbox Vector Tile encoding for RedGrid layers (see issue: vector tiles).
