@@ -60,7 +60,8 @@ fn serve(config: ServeConfig) -> Result<(), String> {
                     config.listen
                 )
             })?;
-        tracing::info!("serving on http://{}", config.listen);
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!("serving on http://{address}");
         axum::serve(listener, redgrid::app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .nest("/ogc", ogc::routes())
         .merge(web::routes(&state.web_dir))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

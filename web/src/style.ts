@@ -1,0 +1,134 @@
+// The map's style: a self-contained MapLibre style with no external URL at all.
+// Sources start empty and are filled from the API; there is no `glyphs` URL, so
+// every label is drawn from the viewer's own fonts.
+
+import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+
+/** CSS font stack for labels and the page: the CJK system fonts of common platforms. */
+export const CJK_FONT_FAMILY =
+  '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif';
+
+/** Layers drawn from the API, bottom to top. */
+export const DATA_LAYERS = ['context', 'district', 'grids', 'communities', 'streets', 'sites'] as const;
+export type DataLayer = (typeof DATA_LAYERS)[number];
+
+export const SITE_KIND_LABELS: Record<string, string> = {
+  district_centre: '区党群服务中心',
+  street_centre: '街道党群服务中心',
+  community_centre: '社区党群服务中心',
+  station: '芝罘红港驿站',
+  service_post: '服务岗',
+  alliance: '党建联盟',
+  red_property: '红色物业',
+  property_centre: '物业党群服务中心',
+  co_building: '共建单位',
+  industry_party_org: '行业党组织',
+  governance_committee: '治理委员会',
+  volunteer_team: '志愿服务队',
+  social_org: '社会组织',
+};
+
+export const SITE_KIND_COLORS: Record<string, string> = {
+  district_centre: '#7f0000',
+  street_centre: '#a50f15',
+  community_centre: '#cb181d',
+  station: '#e5322d',
+  service_post: '#f16913',
+  alliance: '#6a51a3',
+  red_property: '#d6604d',
+  property_centre: '#b2182b',
+  co_building: '#2166ac',
+  industry_party_org: '#1b7837',
+  governance_committee: '#35978f',
+  volunteer_team: '#e7298a',
+  social_org: '#8c6d31',
+};
+
+const SEA = '#cfe1ec';
+const LAND = '#f6f3ec';
+const PARTY_RED = '#c8161d';
+
+function emptyCollection() {
+  return { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
+}
+
+function kindColorExpression(): unknown[] {
+  const match: unknown[] = ['match', ['get', 'kind']];
+  for (const [kind, color] of Object.entries(SITE_KIND_COLORS)) match.push(kind, color);
+  match.push('#666666');
+  return match;
+}
+
+const layers: LayerSpecification[] = [
+  { id: 'sea', type: 'background', paint: { 'background-color': SEA } },
+  { id: 'context-fill', type: 'fill', source: 'context', paint: { 'fill-color': '#e3e3e0' } },
+  { id: 'context-line', type: 'line', source: 'context', paint: { 'line-color': '#b5b5b0', 'line-width': 1 } },
+  { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': LAND } },
+  { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': '#8a7f6a', 'line-width': 1.5 } },
+  {
+    id: 'grids-line',
+    type: 'line',
+    source: 'grids',
+    minzoom: 13,
+    paint: { 'line-color': PARTY_RED, 'line-opacity': 0.45, 'line-width': 0.8, 'line-dasharray': [2, 2] },
+  },
+  {
+    id: 'communities-line',
+    type: 'line',
+    source: 'communities',
+    minzoom: 12,
+    paint: { 'line-color': '#b0413e', 'line-opacity': 0.6, 'line-width': 1.2 },
+  },
+  {
+    id: 'streets-line',
+    type: 'line',
+    source: 'streets',
+    paint: { 'line-color': '#7a1f1b', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 3] },
+  },
+  {
+    id: 'sites-circle',
+    type: 'circle',
+    source: 'sites',
+    paint: {
+      'circle-color': kindColorExpression() as never,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 2.5, 16, 7],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1,
+    },
+  },
+  {
+    id: 'streets-label',
+    type: 'symbol',
+    source: 'streets',
+    layout: { 'text-field': ['get', 'name'], 'text-size': 14, 'text-font': ['sans-serif'] },
+    paint: { 'text-color': '#5a1512', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+  },
+  {
+    id: 'context-label',
+    type: 'symbol',
+    source: 'context',
+    layout: { 'text-field': ['get', 'name'], 'text-size': 13, 'text-font': ['sans-serif'] },
+    paint: { 'text-color': '#6f6f6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
+  },
+  {
+    id: 'sites-label',
+    type: 'symbol',
+    source: 'sites',
+    minzoom: 15,
+    layout: {
+      'text-field': ['get', 'name'],
+      'text-size': 12,
+      'text-font': ['sans-serif'],
+      'text-offset': [0, 1.1],
+      'text-anchor': 'top',
+    },
+    paint: { 'text-color': '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  },
+];
+
+/** The whole style; every source is an empty GeoJSON collection until data arrives. */
+export function buildStyle(): StyleSpecification {
+  const sources: StyleSpecification['sources'] = {};
+  for (const id of DATA_LAYERS) sources[id] = emptyCollection();
+  return { version: 8, name: 'RedGrid', sources, layers };
+}

@@ -1,0 +1,172 @@
+// Browser test harness: starts a RedGrid server on a free loopback port and Debian's
+// Chromium through playwright-core, refuses every request to another host, and
+// collects console errors. Screenshots go to $REDGRID_ARTIFACTS (default artifacts/browser).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ARTIFACTS = process.env.REDGRID_ARTIFACTS ?? join(ROOT, 'artifacts/browser');
+const BINARY = process.env.REDGRID_BIN ?? join(ROOT, 'target/debug/redgrid');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** Starts `redgrid serve` on 127.0.0.1 with a free port; resolves once it listens. */
+export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/dist') }) {
+  const child = spawn(
+    BINARY,
+    ['serve', '--listen', '127.0.0.1:0', '--data', data, '--profile', profile, '--web', web],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' } },
+  );
+  return new Promise((resolvePromise, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ url: match[1], stop: () => child.kill('SIGTERM') });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${log}`));
+    });
+  });
+}
+
+/** Launches headless Chromium with a fresh profile and the flags this machine needs. */
+export async function launchBrowser() {
+  const profileDir = mkdtempSync(join(tmpdir(), 'redgrid-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens a page on `baseUrl`: requests to any other origin are aborted and recorded,
+ * console errors and page errors are collected.
+ */
+export async function openPage(context, baseUrl, { width = 1280, height = 800 } = {}) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height });
+  const origin = new URL(baseUrl).origin;
+  const foreignRequests = [];
+  const consoleErrors = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    foreignRequests.push(url);
+    return route.abort('blockedbyclient');
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  await page.goto(baseUrl);
+  return { page, foreignRequests, consoleErrors };
+}
+
+/** Waits for the page to report the map's first `idle` after data loaded (or a final state). */
+export async function waitForMap(page) {
+  await page.waitForFunction(() => ['idle', 'list', 'error'].includes(document.body.dataset.mapState ?? ''), null, {
+    timeout: 60_000,
+  });
+  return page.evaluate(() => document.body.dataset.mapState);
+}
+
+export async function screenshot(page, name, options = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  const buffer = await page.screenshot({ path, ...options });
+  return { path, buffer };
+}
+
+/**
+ * Colour statistics of a PNG, decoded by the page itself (no image library needed):
+ * how many distinct colours, and the share of pixels within `tolerance` of each of `colors`.
+ */
+export async function colourStats(page, png, colors, tolerance = 6) {
+  return page.evaluate(
+    async ({ b64, colors, tolerance }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${b64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const g = canvas.getContext('2d');
+      g.drawImage(image, 0, 0);
+      const data = g.getImageData(0, 0, image.width, image.height).data;
+      const targets = colors.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+      const hits = targets.map(() => 0);
+      const distinct = new Set();
+      const pixels = data.length / 4;
+      for (let i = 0; i < data.length; i += 4) {
+        distinct.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        targets.forEach((t, k) => {
+          if (Math.abs(data[i] - t[0]) <= tolerance && Math.abs(data[i + 1] - t[1]) <= tolerance && Math.abs(data[i + 2] - t[2]) <= tolerance) hits[k] += 1;
+        });
+      }
+      return { distinct: distinct.size, shares: Object.fromEntries(colors.map((c, k) => [c, hits[k] / pixels])) };
+    },
+    { b64: png.toString('base64'), colors, tolerance },
+  );
+}
+
+/**
+ * Whether Chinese text renders in a real CJK font on this page: the font list
+ * resolves, two different ideographs draw differently (tofu boxes are identical),
+ * and an ideograph differs from an unassigned code point's box.
+ */
+export async function cjkRendering(page, selector) {
+  return page.evaluate((selector) => {
+    const family = getComputedStyle(document.querySelector(selector)).fontFamily;
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 64;
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    const draw = (text) => {
+      g.clearRect(0, 0, 64, 64);
+      g.font = `48px ${family}`;
+      g.fillText(text, 4, 52);
+      return Array.from(g.getImageData(0, 0, 64, 64).data);
+    };
+    const differ = (a, b) => a.some((v, i) => v !== b[i]);
+    const zhi = draw('芝');
+    const fu = draw('罘');
+    const unassigned = draw('\u{10FFFD}');
+    return {
+      family,
+      fontsCheck: document.fonts.check(`16px ${family}`, '芝罘区'),
+      inked: zhi.some((v, i) => i % 4 === 3 && v > 0),
+      distinctGlyphs: differ(zhi, fu),
+      notTofu: differ(zhi, unassigned),
+    };
+  }, selector);
+}

@@ -1,0 +1,113 @@
+// The map page in a real browser: the fixture district and the shipped data.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+
+import { ROOT, cjkRendering, colourStats, launchBrowser, openPage, screenshot, startServer, waitForMap } from './harness.mjs';
+
+const SEA = '#cfe1ec';
+const LAND = '#f6f3ec';
+const STATION = '#e5322d';
+
+describe('fixture district', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer({ data: join(ROOT, 'server/tests/fixtures/district') });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('draws the district, sites and labels with no error and no foreign request', async () => {
+    const { page, foreignRequests, consoleErrors } = await openPage(browser.context, server.url);
+    assert.equal(await waitForMap(page), 'idle');
+    // Zoom in so the station circles are large enough to count.
+    await page.evaluate(() => window.redgridMap.jumpTo({ center: [121.385, 37.534], zoom: 16 }));
+    await page.evaluate(() => new Promise((done) => window.redgridMap.once('idle', done)));
+    const shot = await screenshot(page, 'fixture-z16', { clip: await page.locator('#map').boundingBox() });
+    const stats = await colourStats(page, shot.buffer, [SEA, LAND, STATION]);
+    assert.ok(stats.distinct > 50, `a drawn map has many colours: ${stats.distinct}`);
+    assert.ok(stats.shares[LAND] > 0.2, `land covers the view: ${JSON.stringify(stats.shares)}`);
+    assert.ok(stats.shares[STATION] > 0.0001, `station circles drawn: ${JSON.stringify(stats.shares)}`);
+    assert.ok(await page.locator('#synthetic-banner').isVisible(), 'the synthetic banner shows');
+    assert.equal(await page.locator('#synthetic-banner').textContent(), '演示数据（合成）');
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('Chinese text renders in a CJK font, not tofu', async () => {
+    const { page } = await openPage(browser.context, server.url);
+    await waitForMap(page);
+    const cjk = await cjkRendering(page, 'h1');
+    assert.ok(cjk.fontsCheck && cjk.inked && cjk.distinctGlyphs && cjk.notTofu, JSON.stringify(cjk));
+    await page.close();
+  });
+
+  test('clicking a building shows its grid with masked personal data', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, server.url);
+    await waitForMap(page);
+    const point = await page.evaluate(() => {
+      const map = window.redgridMap;
+      map.jumpTo({ center: [121.38165, 37.53165], zoom: 17 });
+      return map.project([121.38165, 37.53165]);
+    });
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    await page.locator('#panel section h2', { hasText: '网格' }).waitFor();
+    const text = await page.locator('#panel').innerText();
+    assert.match(text, /西一网格党支部/);
+    assert.match(text, /张\*/);
+    assert.doesNotMatch(text, /张伟/);
+    assert.match(text, /测试路1号1号楼/);
+    assert.equal(await page.locator('#panel a[href="tel:0535-6000001"]').count(), 0, 'tel links keep only digits');
+    assert.equal(await page.locator('#panel a[href="tel:05356000001"]').count(), 1);
+    await screenshot(page, 'fixture-locate');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('works at phone width', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, server.url, { width: 390, height: 844 });
+    assert.equal(await waitForMap(page), 'idle');
+    const map = await page.locator('#map').boundingBox();
+    const panel = await page.locator('#panel').boundingBox();
+    assert.ok(panel.y >= map.y + map.height - 1, 'the panel sits below the map on a phone');
+    assert.ok(map.width <= 390);
+    await screenshot(page, 'fixture-phone');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
+describe('shipped data', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer({ data: join(ROOT, 'data/geojson') });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('draws the real district between its neighbours', async () => {
+    const { page, foreignRequests, consoleErrors } = await openPage(browser.context, server.url);
+    assert.equal(await waitForMap(page), 'idle');
+    const shot = await screenshot(page, 'zhifu-district', { clip: await page.locator('#map').boundingBox() });
+    const stats = await colourStats(page, shot.buffer, [SEA, LAND, '#e3e3e0']);
+    assert.ok(stats.shares[LAND] > 0.15, JSON.stringify(stats.shares));
+    assert.ok(stats.shares[SEA] > 0.05, JSON.stringify(stats.shares));
+    assert.ok(stats.shares['#e3e3e0'] > 0.01, `context districts drawn grey: ${JSON.stringify(stats.shares)}`);
+    const synthetic = await (await page.request.get(`${server.url}/api/v1/health`)).json();
+    assert.equal(await page.locator('#synthetic-banner').isVisible(), synthetic.synthetic);
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
