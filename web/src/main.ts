@@ -4,12 +4,14 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 
 import * as maplibregl from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
 import type { GeoJSONSource, LngLatBoundsLike, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 import { Api, type LayerInfo } from './api';
 import { el, renderLocated, renderMessage } from './panel';
-import { CJK_FONT_FAMILY, DATA_LAYERS, SITE_KIND_LABELS, buildStyle } from './style';
+import { labelPoints } from './labels';
+import { CJK_FONT_FAMILY, DATA_LAYERS, LABEL_SOURCES, SITE_KIND_LABELS, buildStyle } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -50,6 +52,9 @@ async function start(): Promise<void> {
   const loads = DATA_LAYERS.filter((id) => (published.get(id)?.count ?? 0) > 0).map(async (id) => {
     const data = await api.features(id);
     (map.getSource(id) as GeoJSONSource).setData(data);
+    const labels = LABEL_SOURCES[id];
+    if (labels) (map.getSource(labels) as GeoJSONSource).setData(labelPoints(data));
+    if (id === 'district') showDistrictName(data);
   });
   await Promise.all(loads);
 
@@ -63,6 +68,11 @@ async function start(): Promise<void> {
   });
   map.once('idle', () => setState('idle'));
   (window as unknown as { redgridMap: maplibregl.Map }).redgridMap = map;
+}
+
+function showDistrictName(district: FeatureCollection): void {
+  const name = district.features[0]?.properties?.name;
+  if (typeof name === 'string') (document.getElementById('district-name') as HTMLElement).textContent = name;
 }
 
 function districtBounds(layers: Map<string, LayerInfo>): LngLatBoundsLike {

@@ -9,8 +9,15 @@ export const CJK_FONT_FAMILY =
   '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif';
 
 /** Layers drawn from the API, bottom to top. */
-export const DATA_LAYERS = ['context', 'district', 'grids', 'communities', 'streets', 'sites'] as const;
+export const DATA_LAYERS = ['context', 'district', 'grids', 'communities', 'streets', 'compounds', 'buildings', 'sites'] as const;
 export type DataLayer = (typeof DATA_LAYERS)[number];
+
+/** Area layers labelled once per feature, and the point source holding their label points. */
+export const LABEL_SOURCES: Partial<Record<DataLayer, string>> = {
+  context: 'context-labels',
+  streets: 'streets-labels',
+  communities: 'communities-labels',
+};
 
 export const SITE_KIND_LABELS: Record<string, string> = {
   district_centre: '区党群服务中心',
@@ -86,6 +93,20 @@ const layers: LayerSpecification[] = [
     paint: { 'line-color': '#7a1f1b', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 15, 3] },
   },
   {
+    id: 'compounds-line',
+    type: 'line',
+    source: 'compounds',
+    minzoom: 14,
+    paint: { 'line-color': '#9c8f74', 'line-width': 1 },
+  },
+  {
+    id: 'buildings-fill',
+    type: 'fill',
+    source: 'buildings',
+    minzoom: 14,
+    paint: { 'fill-color': '#ded6c6', 'fill-outline-color': '#b9ad95' },
+  },
+  {
     id: 'sites-circle',
     type: 'circle',
     source: 'sites',
@@ -99,16 +120,24 @@ const layers: LayerSpecification[] = [
   {
     id: 'streets-label',
     type: 'symbol',
-    source: 'streets',
+    source: 'streets-labels',
     layout: { 'text-field': ['get', 'name'], 'text-size': 14, 'text-font': ['sans-serif'] },
     paint: { 'text-color': '#5a1512', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
   },
   {
     id: 'context-label',
     type: 'symbol',
-    source: 'context',
+    source: 'context-labels',
     layout: { 'text-field': ['get', 'name'], 'text-size': 13, 'text-font': ['sans-serif'] },
     paint: { 'text-color': '#6f6f6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
+  },
+  {
+    id: 'communities-label',
+    type: 'symbol',
+    source: 'communities-labels',
+    minzoom: 13,
+    layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'] },
+    paint: { 'text-color': '#8a2c28', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
   },
   {
     id: 'sites-label',
@@ -129,6 +158,6 @@ const layers: LayerSpecification[] = [
 /** The whole style; every source is an empty GeoJSON collection until data arrives. */
 export function buildStyle(): StyleSpecification {
   const sources: StyleSpecification['sources'] = {};
-  for (const id of DATA_LAYERS) sources[id] = emptyCollection();
+  for (const id of [...DATA_LAYERS, ...Object.values(LABEL_SOURCES)]) sources[id] = emptyCollection();
   return { version: 8, name: 'RedGrid', sources, layers };
 }
