@@ -177,6 +177,21 @@ impl<S: Send + Sync, T: FromParams> FromRequestParts<S> for Valid<T> {
     }
 }
 
+/// Path parameters, with a 400 problem when they do not decode (e.g. invalid UTF-8).
+#[derive(Debug)]
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|path| PathParams(path.0))
+            .map_err(|rejection| ApiError::invalid("/path", rejection.body_text()))
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

@@ -2,7 +2,7 @@
 //! GDAL open them directly. Personal data is never a collection.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{FromParams, QueryParams, Valid};
+use super::extract::{FromParams, PathParams, QueryParams, Valid};
 use crate::geo::BBox;
 use crate::store::LayerId;
 
@@ -127,7 +127,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
 pub async fn collection(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Response, ApiError> {
     let layer = visible_layer(&state, &id)?;
     Ok(axum::Json(describe_collection(&state, &base_url(&headers), layer)).into_response())
@@ -215,7 +215,7 @@ fn geo_json(body: Vec<u8>) -> Response {
 pub async fn items(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Valid(query): Valid<ItemsQuery>,
 ) -> Result<Response, ApiError> {
     let layer = visible_layer(&state, &id)?;
@@ -289,7 +289,7 @@ pub async fn items(
     ))]
 pub async fn item(
     State(state): State<AppState>,
-    Path((id, fid)): Path<(String, String)>,
+    PathParams((id, fid)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
     let layer = visible_layer(&state, &id)?;
     let item = state

@@ -150,3 +150,17 @@ async fn bad_item_queries_are_400_problems() {
     let r = get("/ogc/collections/sites/items?limit=1000000").await;
     assert_eq!(r.status, 200);
 }
+
+#[tokio::test]
+async fn undecodable_paths_are_400_problems() {
+    assert_problem(
+        &get("/ogc/collections/%FF%FE/items").await,
+        400,
+        Some("/path"),
+    );
+    assert_problem(
+        &get("/ogc/collections/sites/items/%C0").await,
+        400,
+        Some("/path"),
+    );
+}

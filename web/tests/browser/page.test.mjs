@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 
-import { ROOT, cjkRendering, colourStats, launchBrowser, openPage, screenshot, startServer, waitForMap } from './harness.mjs';
+import { ROOT, cjkRendering, colourStats, launchBrowser, moveMap, openPage, screenshot, startServer, waitForMap } from '../harness.mjs';
 
 const SEA = '#cfe1ec';
 const LAND = '#f6f3ec';
 const STATION = '#e5322d';
 
-describe('fixture district', () => {
+describe('fixture district', { timeout: 240_000 }, () => {
   let server;
   let browser;
   before(async () => {
@@ -26,8 +26,7 @@ describe('fixture district', () => {
     const { page, foreignRequests, consoleErrors } = await openPage(browser.context, server.url);
     assert.equal(await waitForMap(page), 'idle');
     // Zoom in so the station circles are large enough to count.
-    await page.evaluate(() => window.redgridMap.jumpTo({ center: [121.385, 37.534], zoom: 16 }));
-    await page.evaluate(() => new Promise((done) => window.redgridMap.once('idle', done)));
+    await moveMap(page, { center: [121.385, 37.534], zoom: 16 });
     const shot = await screenshot(page, 'fixture-z16', { clip: await page.locator('#map').boundingBox() });
     const stats = await colourStats(page, shot.buffer, [SEA, LAND, STATION]);
     assert.ok(stats.distinct > 50, `a drawn map has many colours: ${stats.distinct}`);
@@ -51,11 +50,8 @@ describe('fixture district', () => {
   test('clicking a building shows its grid with masked personal data', async () => {
     const { page, consoleErrors } = await openPage(browser.context, server.url);
     await waitForMap(page);
-    const point = await page.evaluate(() => {
-      const map = window.redgridMap;
-      map.jumpTo({ center: [121.38165, 37.53165], zoom: 17 });
-      return map.project([121.38165, 37.53165]);
-    });
+    await moveMap(page, { center: [121.38165, 37.53165], zoom: 17 });
+    const point = await page.evaluate(() => window.redgridMap.project([121.38165, 37.53165]));
     const box = await page.locator('#map').boundingBox();
     await page.mouse.click(box.x + point.x, box.y + point.y);
     await page.locator('#panel section h2', { hasText: '网格' }).waitFor();
@@ -84,7 +80,7 @@ describe('fixture district', () => {
   });
 });
 
-describe('shipped data', () => {
+describe('shipped data', { timeout: 120_000 }, () => {
   let server;
   let browser;
   before(async () => {

@@ -1,4 +1,4 @@
-// Browser test harness: starts a RedGrid server on a free loopback port and Debian's
+// End-to-end test harness: starts a RedGrid server on a free loopback port and Debian's
 // Chromium through playwright-core, refuses every request to another host, and
 // collects console errors. Screenshots go to $REDGRID_ARTIFACTS (default artifacts/browser).
 
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = process.env.REDGRID_ARTIFACTS ?? join(ROOT, 'artifacts/browser');
 const BINARY = process.env.REDGRID_BIN ?? join(ROOT, 'target/debug/redgrid');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -98,6 +98,23 @@ export async function waitForMap(page) {
     timeout: 60_000,
   });
   return page.evaluate(() => document.body.dataset.mapState);
+}
+
+/**
+ * Moves the map and waits for it to settle. The listener is registered before the
+ * move, so an `idle` that comes quickly is not missed; a repaint is forced so one comes.
+ */
+export async function moveMap(page, camera) {
+  await page.evaluate(
+    (camera) =>
+      new Promise((done) => {
+        const map = window.redgridMap;
+        map.once('idle', done);
+        map.jumpTo(camera);
+        map.triggerRepaint();
+      }),
+    camera,
+  );
 }
 
 export async function screenshot(page, name, options = {}) {

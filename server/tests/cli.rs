@@ -1,0 +1,79 @@
+//! The `redgrid` binary itself: token creation and start-up errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use redgrid::auth::{Role, read_tokens};
+
+fn redgrid() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_redgrid"))
+}
+
+#[test]
+fn token_create_prints_the_token_last_and_stores_only_its_hash() {
+    let dir = std::env::temp_dir().join(format!("redgrid-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.tsv");
+    let output = redgrid()
+        .args([
+            "token",
+            "create",
+            "--role",
+            "dispatcher",
+            "--label",
+            "e呼应",
+        ])
+        .arg("--tokens-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let token = stdout.lines().last().unwrap();
+    assert!(token.starts_with("rg_") && token.len() == 67, "{token}");
+    let stored = std::fs::read_to_string(&file).unwrap();
+    assert!(!stored.contains(token));
+    assert_eq!(
+        read_tokens(&file).unwrap().role_of(token),
+        Some(Role::Dispatcher)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unknown_role_is_refused() {
+    let output = redgrid()
+        .args([
+            "token",
+            "create",
+            "--role",
+            "root",
+            "--tokens-file",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("root"));
+}
+
+#[test]
+fn serve_without_a_data_directory_names_the_path_and_the_flag() {
+    let output = redgrid()
+        .args([
+            "serve",
+            "--data",
+            "/nonexistent/district",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("/nonexistent/district") && stderr.contains("--data"),
+        "{stderr}"
+    );
+}
