@@ -22,7 +22,10 @@ pub struct Indexes {
 
 impl Indexes {
     pub fn build(ds: &Dataset) -> Self {
-        let projection = LocalProjection::for_extent(data_extent(ds));
+        let projection = data_extent(ds).map_or_else(
+            || LocalProjection::centred_on(LonLat::clamped(0.0, 0.0)),
+            LocalProjection::for_extent,
+        );
         let project = |features: &mut dyn Iterator<Item = &geo::MultiPolygon<f64>>| {
             AreaIndex::new(features.map(|g| project_area(&projection, g)).collect())
         };
@@ -44,18 +47,14 @@ impl Indexes {
 }
 
 /// The extent of the district, or of whatever was loaded when there is no district.
-fn data_extent(ds: &Dataset) -> BBox {
+fn data_extent(ds: &Dataset) -> Option<BBox> {
     use crate::store::LayerId;
-    let fallback = BBox::new(-1.0, -1.0, 1.0, 1.0).unwrap_or_else(|_| unreachable!());
-    ds.layer(LayerId::District)
-        .bbox
-        .or_else(|| {
-            LayerId::ALL
-                .into_iter()
-                .filter_map(|l| ds.layer(l).bbox)
-                .reduce(BBox::union)
-        })
-        .unwrap_or(fallback)
+    ds.layer(LayerId::District).bbox.or_else(|| {
+        LayerId::ALL
+            .into_iter()
+            .filter_map(|l| ds.layer(l).bbox)
+            .reduce(BBox::union)
+    })
 }
 
 fn project_area(proj: &LocalProjection, g: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {

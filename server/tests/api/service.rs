@@ -136,3 +136,46 @@ async fn without_a_built_page_the_root_explains_how_to_build_it() {
             .contains("default-src 'self'")
     );
 }
+
+/// Deterministic pseudo-random query strings against every GET endpoint: the answer
+/// is never a 5xx, and every 4xx is a problem document.
+#[tokio::test]
+async fn random_queries_never_reach_a_5xx() {
+    const PIECES: [&str; 24] = [
+        "lon", "lat", "crs", "bbox", "limit", "offset", "f", "=", "&", "%", "%zz", "%00", "-", ".",
+        "1e999", "NaN", "121.3816", "37.5316", ",", "gcj02", "json", "🙂", "[", "\u{7f}",
+    ];
+    let paths = [
+        "/api/v1/locate",
+        "/api/v1/health",
+        "/api/v1/layers",
+        "/ogc/collections/sites/items",
+        "/ogc/collections/grids",
+        "/ogc/collections/buildings/items/B1",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..400 {
+        let path = paths[(next() % paths.len() as u64) as usize];
+        let query: String = (0..next() % 8)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let uri = format!(
+            "{path}?{}",
+            query.replace(' ', "%20").replace('\u{7f}', "%7F")
+        );
+        let Ok(uri) = uri.parse::<axum::http::Uri>() else {
+            continue;
+        };
+        let r = get(&uri.to_string()).await;
+        assert!(r.status.as_u16() < 500, "{uri} -> {}", r.status);
+        if r.status.is_client_error() {
+            assert_problem(&r, r.status.as_u16(), None);
+        }
+    }
+}
