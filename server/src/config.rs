@@ -22,6 +22,27 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Generate synthetic demo data, deterministically from a seed.
+    #[command(name = "gen-demo", subcommand)]
+    GenDemo(GenDemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenDemoCommand {
+    /// The walking network, from the real land boundary and bus lines.
+    Network {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory holding district.geojson.
+        #[arg(long, default_value = "./data/geojson")]
+        data: PathBuf,
+        /// Directory of the real inputs (transit/…).
+        #[arg(long, default_value = "./data/sources")]
+        sources: PathBuf,
+        /// Output file.
+        #[arg(long, default_value = "./data/geojson/walk_network.geojson")]
+        out: PathBuf,
+    },
 }
 
 /// Which callers a server is built for.

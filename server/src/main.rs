@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use redgrid::config::{Cli, Command, ServeConfig, TokenCommand};
+use redgrid::config::{Cli, Command, GenDemoCommand, ServeConfig, TokenCommand};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -31,6 +31,12 @@ fn main() -> ExitCode {
                 println!("{token}");
             })
             .map_err(|e| e.to_string()),
+        Command::GenDemo(GenDemoCommand::Network {
+            seed,
+            data,
+            sources,
+            out,
+        }) => gen_network(seed, &data, &sources, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,6 +45,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn gen_network(
+    seed: u64,
+    data: &std::path::Path,
+    sources: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let generated =
+        redgrid::demo::network::generate(data, sources, seed).map_err(|e| e.to_string())?;
+    std::fs::write(out, &generated.geojson)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes) in {:.1} s: {:?}",
+        out.display(),
+        generated.geojson.len(),
+        started.elapsed().as_secs_f64(),
+        generated.stats
+    );
+    Ok(())
 }
 
 fn serve(config: ServeConfig) -> Result<(), String> {

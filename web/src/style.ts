@@ -9,7 +9,17 @@ export const CJK_FONT_FAMILY =
   '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif';
 
 /** Layers drawn from the API, bottom to top. */
-export const DATA_LAYERS = ['context', 'district', 'grids', 'communities', 'streets', 'compounds', 'buildings', 'sites'] as const;
+export const DATA_LAYERS = [
+  'context',
+  'district',
+  'walk_network',
+  'grids',
+  'communities',
+  'streets',
+  'compounds',
+  'buildings',
+  'sites',
+] as const;
 export type DataLayer = (typeof DATA_LAYERS)[number];
 
 /** Area layers labelled once per feature, and the point source holding their label points. */
@@ -66,12 +76,74 @@ function kindColorExpression(): unknown[] {
   return match;
 }
 
+/** Road width in pixels by class, at zoom 12 and 18. */
+const ROAD_WIDTH: [string, number, number][] = [
+  ['primary', 1.6, 14],
+  ['secondary', 1.3, 12],
+  ['tertiary', 1.0, 10],
+  ['unclassified', 0.7, 8],
+  ['residential', 0.6, 8],
+  ['service', 0.4, 5],
+  ['footway', 0.4, 2.5],
+];
+
+function roadWidth(scale: number): unknown {
+  const byClass = (index: 1 | 2): unknown[] => {
+    const match: unknown[] = ['match', ['get', 'highway']];
+    for (const row of ROAD_WIDTH) match.push(row[0], (row[index] as number) * scale);
+    match.push(0.5 * scale);
+    return match;
+  };
+  return ['interpolate', ['exponential', 1.6], ['zoom'], 12, byClass(1), 18, byClass(2)];
+}
+
+/** The walking network drawn as the basemap's roads: casing below, fill above. */
+function networkLayers(): LayerSpecification[] {
+  const notFootway: unknown = ['!=', ['get', 'highway'], 'footway'];
+  return [
+    {
+      id: 'network-casing',
+      type: 'line',
+      source: 'walk_network',
+      minzoom: 12,
+      filter: notFootway as never,
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#cfc3ad', 'line-width': roadWidth(1.35) as never },
+    },
+    {
+      id: 'network-fill',
+      type: 'line',
+      source: 'walk_network',
+      filter: notFootway as never,
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: {
+        'line-color': [
+          'case',
+          ['==', ['get', 'access'], 'private'],
+          '#f1ece2',
+          ['match', ['get', 'highway'], 'primary', '#f9d58c', 'secondary', '#fbe3a8', 'tertiary', '#fdf0c8', '#ffffff'],
+        ] as never,
+        'line-width': roadWidth(1) as never,
+      },
+    },
+    {
+      id: 'network-footway',
+      type: 'line',
+      source: 'walk_network',
+      minzoom: 14,
+      filter: ['==', ['get', 'highway'], 'footway'],
+      paint: { 'line-color': '#a8977a', 'line-width': roadWidth(1) as never, 'line-dasharray': [2, 1.5] },
+    },
+  ];
+}
+
 const layers: LayerSpecification[] = [
   { id: 'sea', type: 'background', paint: { 'background-color': SEA } },
   { id: 'context-fill', type: 'fill', source: 'context', paint: { 'fill-color': '#e3e3e0' } },
   { id: 'context-line', type: 'line', source: 'context', paint: { 'line-color': '#b5b5b0', 'line-width': 1 } },
   { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': LAND } },
   { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': '#8a7f6a', 'line-width': 1.5 } },
+  ...networkLayers(),
   {
     id: 'grids-line',
     type: 'line',

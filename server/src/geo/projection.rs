@@ -2,7 +2,9 @@
 //! central meridian and origin latitude are the centre of the loaded data's extent,
 //! so metres are true to well under a millimetre per kilometre anywhere a district
 //! can be. Krüger's series to third order in n (Karney 2011, eqs. 35–36), accurate
-//! to about a millimetre within 1,000 km of the central meridian.
+//! to about a millimetre within 1,000 km of the central meridian. Transcendental
+//! functions come from the `libm` crate, so results are bit-identical on every
+//! machine (the demo generator depends on that).
 
 use super::{BBox, LonLat};
 
@@ -55,15 +57,15 @@ impl Series {
 
     /// (ξ, η) of a point `dlon` radians from the central meridian.
     fn forward(&self, lat_rad: f64, dlon_rad: f64) -> (f64, f64) {
-        let sin_lat = lat_rad.sin();
-        let t = (sin_lat.atanh() - self.e * (self.e * sin_lat).atanh()).sinh();
-        let xi_p = t.atan2(dlon_rad.cos());
-        let eta_p = (dlon_rad.sin() / (1.0 + t * t).sqrt()).atanh();
+        let sin_lat = libm::sin(lat_rad);
+        let t = libm::sinh(libm::atanh(sin_lat) - self.e * libm::atanh(self.e * sin_lat));
+        let xi_p = libm::atan2(t, libm::cos(dlon_rad));
+        let eta_p = libm::atanh(libm::sin(dlon_rad) / (1.0 + t * t).sqrt());
         let (mut xi, mut eta) = (xi_p, eta_p);
         for (j, a) in self.alpha.iter().enumerate() {
             let k = 2.0 * (j as f64 + 1.0);
-            xi += a * (k * xi_p).sin() * (k * eta_p).cosh();
-            eta += a * (k * xi_p).cos() * (k * eta_p).sinh();
+            xi += a * libm::sin(k * xi_p) * libm::cosh(k * eta_p);
+            eta += a * libm::cos(k * xi_p) * libm::sinh(k * eta_p);
         }
         (xi, eta)
     }
@@ -73,15 +75,15 @@ impl Series {
         let (mut xi_p, mut eta_p) = (xi, eta);
         for (j, b) in self.beta.iter().enumerate() {
             let k = 2.0 * (j as f64 + 1.0);
-            xi_p -= b * (k * xi).sin() * (k * eta).cosh();
-            eta_p -= b * (k * xi).cos() * (k * eta).sinh();
+            xi_p -= b * libm::sin(k * xi) * libm::cosh(k * eta);
+            eta_p -= b * libm::cos(k * xi) * libm::sinh(k * eta);
         }
-        let chi = (xi_p.sin() / eta_p.cosh()).asin();
+        let chi = libm::asin(libm::sin(xi_p) / libm::cosh(eta_p));
         let mut lat = chi;
         for (j, d) in self.delta.iter().enumerate() {
-            lat += d * (2.0 * (j as f64 + 1.0) * chi).sin();
+            lat += d * libm::sin(2.0 * (j as f64 + 1.0) * chi);
         }
-        (lat, eta_p.sinh().atan2(xi_p.cos()))
+        (lat, libm::atan2(libm::sinh(eta_p), libm::cos(xi_p)))
     }
 }
 

@@ -9,6 +9,8 @@ import { ROOT, cjkRendering, colourStats, launchBrowser, moveMap, openPage, scre
 const SEA = '#cfe1ec';
 const LAND = '#f6f3ec';
 const STATION = '#e5322d';
+const ROAD = '#ffffff';
+const ARTERIAL = '#f9d58c';
 
 describe('fixture district', { timeout: 240_000 }, () => {
   let server;
@@ -97,12 +99,27 @@ describe('shipped data', { timeout: 120_000 }, () => {
     assert.equal(await waitForMap(page), 'idle');
     const shot = await screenshot(page, 'zhifu-district', { clip: await page.locator('#map').boundingBox() });
     const stats = await colourStats(page, shot.buffer, [SEA, LAND, '#e3e3e0']);
-    assert.ok(stats.shares[LAND] > 0.15, JSON.stringify(stats.shares));
+    assert.ok(stats.shares[LAND] > 0.08, JSON.stringify(stats.shares));
     assert.ok(stats.shares[SEA] > 0.05, JSON.stringify(stats.shares));
     assert.ok(stats.shares['#e3e3e0'] > 0.01, `context districts drawn grey: ${JSON.stringify(stats.shares)}`);
     const synthetic = await (await page.request.get(`${server.url}/api/v1/health`)).json();
     assert.equal(await page.locator('#synthetic-banner').isVisible(), synthetic.synthetic);
     assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('draws the walking network over downtown at zoom 13 and 16', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, server.url);
+    assert.equal(await waitForMap(page), 'idle');
+    const nanDaJie = [121.3786, 37.5391];
+    for (const zoom of [13, 16]) {
+      await moveMap(page, { center: nanDaJie, zoom });
+      const shot = await screenshot(page, `network-downtown-z${zoom}`, { clip: await page.locator('#map').boundingBox() });
+      const stats = await colourStats(page, shot.buffer, [ROAD, LAND, ARTERIAL]);
+      assert.ok(stats.shares[ROAD] > 0.02, `z${zoom}: streets drawn: ${JSON.stringify(stats.shares)}`);
+      assert.ok(stats.shares[ARTERIAL] > 0.001, `z${zoom}: arterials drawn: ${JSON.stringify(stats.shares)}`);
+    }
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
