@@ -11,6 +11,7 @@ pub mod http;
 pub mod index;
 pub mod locate;
 pub mod model;
+pub mod network;
 pub mod store;
 
 use std::path::Path;

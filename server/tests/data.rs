@@ -191,3 +191,39 @@ fn the_shipped_data_holds_the_real_district() {
     // The 崆峒岛 islands are part of the district's land.
     assert!(ds.district[0].geometry.0.len() > 20);
 }
+
+#[test]
+fn the_walking_graph_of_the_fixture_measures_like_the_geodesic() {
+    use geo::{Distance, Geodesic, Point};
+    use redgrid::network::{UNREACHED, WalkGraph, distances};
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district");
+    let ds = Dataset::load(&dir, Profile::Internal).unwrap();
+    let idx = Indexes::build(&ds);
+    let graph = WalkGraph::from_network(&ds.network, &idx.projection);
+    assert_eq!((graph.node_count(), graph.edge_count()), (4, 3));
+    for (i, e) in ds.network.iter().enumerate() {
+        let geodesic: f64 = e
+            .geometry
+            .0
+            .windows(2)
+            .map(|w| Geodesic.distance(Point::from(w[0]), Point::from(w[1])))
+            .sum();
+        let (_, info) = graph.edges().nth(i).unwrap();
+        let ours = f64::from(info.length_dm) / 10.0;
+        assert!(
+            (ours - geodesic).abs() < 0.1,
+            "edge {i}: {ours} m vs geodesic {geodesic} m"
+        );
+    }
+    // From the far west end, everything is reached through the junction.
+    let west = graph.nodes().next().unwrap();
+    let d = distances(&graph, &[(west, 0)], u32::MAX - 1, |_| true);
+    assert!(d.iter().all(|&v| v != UNREACHED));
+    let d = distances(&graph, &[(west, 0)], 3000, |_| true);
+    assert_eq!(
+        d.iter().filter(|&&v| v != UNREACHED).count(),
+        1,
+        "3000 dm reach only the start"
+    );
+}

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use crate::config::Profile;
 use crate::model::SiteKind;
+use crate::network::WalkGraph;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -43,7 +44,7 @@ pub struct Counts {
 }
 
 impl Health {
-    pub fn of(store: &Store, profile: Profile) -> Self {
+    pub fn of(store: &Store, profile: Profile, graph: &WalkGraph) -> Self {
         let ds = store.dataset();
         Self {
             status: "ok",
@@ -64,8 +65,8 @@ impl Health {
                     .count(),
                 workers: ds.workers.len(),
                 building_heads: ds.building_heads.len(),
-                network_nodes: ds.network_node_count(),
-                network_edges: ds.network.len(),
+                network_nodes: graph.node_count(),
+                network_edges: graph.edge_count(),
             },
             versions: ds.versions(),
         }

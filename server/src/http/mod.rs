@@ -20,6 +20,7 @@ use axum::routing::get;
 use crate::auth::TokenStore;
 use crate::config::Profile;
 use crate::index::Indexes;
+use crate::network::WalkGraph;
 use crate::store::{LayerId, Store};
 use error::ApiError;
 
@@ -33,6 +34,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub store: Store,
     pub indexes: Indexes,
+    pub graph: WalkGraph,
     pub tokens: TokenStore,
     pub profile: Profile,
     pub public_boundaries: bool,
@@ -56,10 +58,12 @@ impl AppState {
         web_dir: PathBuf,
     ) -> Self {
         let indexes = Indexes::build(store.dataset());
-        let health = health::Health::of(&store, profile);
+        let graph = WalkGraph::from_network(&store.dataset().network, &indexes.projection);
+        let health = health::Health::of(&store, profile, &graph);
         Self(Arc::new(Inner {
             store,
             indexes,
+            graph,
             tokens,
             profile,
             public_boundaries,

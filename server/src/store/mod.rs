@@ -160,20 +160,6 @@ impl Dataset {
             || self.workers.iter().any(|w| w.synthetic)
             || self.building_heads.iter().any(|h| h.synthetic)
     }
-
-    /// Distinct line endpoints of the walking network, compared at 7 decimals.
-    pub fn network_node_count(&self) -> usize {
-        let mut nodes = std::collections::HashSet::new();
-        for edge in &self.network {
-            for c in [edge.geometry.0.first(), edge.geometry.0.last()]
-                .into_iter()
-                .flatten()
-            {
-                nodes.insert(((c.x * 1e7).round() as i64, (c.y * 1e7).round() as i64));
-            }
-        }
-        nodes.len()
-    }
 }
 
 /// The data source a server reads from.

@@ -1,0 +1,211 @@
+//! `WalkGraph`: compact adjacency arrays (CSR) over `NodeId(u32)`, each undirected
+//! edge stored as two arcs (walking ignores `oneway`).
+
+use std::collections::HashMap;
+
+use crate::geo::LocalProjection;
+use crate::model::NetworkEdge;
+
+/// A node of the walking graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(u32);
+
+/// An edge (one LineString) of the walking graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EdgeId(u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl EdgeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One direction of an edge, as stored in a node's adjacency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arc {
+    pub head: NodeId,
+    pub edge: EdgeId,
+    pub length_dm: u32,
+}
+
+/// What an edge is, for the rules of walking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeInfo {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub length_dm: u32,
+    pub private: bool,
+    pub bridge: bool,
+    pub ferry: bool,
+}
+
+/// A polyline in local metres to build the graph from, with the identities its
+/// endpoints are compared by.
+#[derive(Debug, Clone)]
+pub struct GraphLine<K> {
+    pub points: Vec<[f64; 2]>,
+    pub ends: [K; 2],
+    pub private: bool,
+    pub bridge: bool,
+    pub ferry: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct WalkGraph {
+    xy: Vec<[f64; 2]>,
+    first_arc: Vec<u32>,
+    arcs: Vec<Arc>,
+    edges: Vec<EdgeInfo>,
+}
+
+/// Length of a polyline in metres.
+fn length_m(points: &[[f64; 2]]) -> f64 {
+    points
+        .windows(2)
+        .map(|w| {
+            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+            (dx * dx + dy * dy).sqrt()
+        })
+        .sum()
+}
+
+impl WalkGraph {
+    /// Builds the graph from polylines; nodes are numbered in order of first appearance.
+    pub fn from_lines<K: std::hash::Hash + Eq>(
+        lines: impl IntoIterator<Item = GraphLine<K>>,
+    ) -> Self {
+        let mut ids: HashMap<K, NodeId> = HashMap::new();
+        let mut xy = Vec::new();
+        let mut edges = Vec::new();
+        for line in lines {
+            let GraphLine {
+                points,
+                ends: [ka, kb],
+                private,
+                bridge,
+                ferry,
+            } = line;
+            let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+                continue;
+            };
+            let mut node = |k: K, p: [f64; 2]| {
+                *ids.entry(k).or_insert_with(|| {
+                    xy.push(p);
+                    NodeId((xy.len() - 1) as u32)
+                })
+            };
+            let a = node(ka, first);
+            let b = node(kb, last);
+            let length_dm = ((length_m(&points) * 10.0).round() as u32).max(1);
+            edges.push(EdgeInfo {
+                a,
+                b,
+                length_dm,
+                private,
+                bridge,
+                ferry,
+            });
+        }
+        let mut degree = vec![0u32; xy.len() + 1];
+        for e in &edges {
+            degree[e.a.index()] += 1;
+            degree[e.b.index()] += 1;
+        }
+        let mut first_arc = Vec::with_capacity(xy.len() + 1);
+        let mut total = 0u32;
+        for d in &degree[..xy.len()] {
+            first_arc.push(total);
+            total += d;
+        }
+        first_arc.push(total);
+        let mut fill = first_arc.clone();
+        let placeholder = Arc {
+            head: NodeId(0),
+            edge: EdgeId(0),
+            length_dm: 0,
+        };
+        let mut arcs = vec![placeholder; total as usize];
+        for (i, e) in edges.iter().enumerate() {
+            for (from, to) in [(e.a, e.b), (e.b, e.a)] {
+                let slot = &mut fill[from.index()];
+                arcs[*slot as usize] = Arc {
+                    head: to,
+                    edge: EdgeId(i as u32),
+                    length_dm: e.length_dm,
+                };
+                *slot += 1;
+            }
+        }
+        Self {
+            xy,
+            first_arc,
+            arcs,
+            edges,
+        }
+    }
+
+    /// The graph of a dataset's walking network, nodes compared at 7 decimals.
+    pub fn from_network(network: &[NetworkEdge], projection: &LocalProjection) -> Self {
+        let key = |c: &geo::Coord<f64>| ((c.x * 1e7).round() as i64, (c.y * 1e7).round() as i64);
+        Self::from_lines(network.iter().filter_map(|e| {
+            let coords = &e.geometry.0;
+            let (first, last) = (coords.first()?, coords.last()?);
+            let points = coords
+                .iter()
+                .map(|c| {
+                    let (x, y) = projection.project_xy(c.x, c.y);
+                    [x, y]
+                })
+                .collect();
+            Some(GraphLine {
+                points,
+                ends: [key(first), key(last)],
+                private: matches!(e.props.access.as_deref(), Some("private" | "destination")),
+                bridge: e.props.bridge,
+                ferry: e.props.ferry,
+            })
+        }))
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.xy.len()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Position of a node, local metres.
+    pub fn position(&self, n: NodeId) -> [f64; 2] {
+        self.xy[n.index()]
+    }
+
+    pub fn edge(&self, e: EdgeId) -> &EdgeInfo {
+        &self.edges[e.index()]
+    }
+
+    /// The arcs leaving a node.
+    pub fn arcs(&self, n: NodeId) -> &[Arc] {
+        let (lo, hi) = (self.first_arc[n.index()], self.first_arc[n.index() + 1]);
+        &self.arcs[lo as usize..hi as usize]
+    }
+
+    /// All edges with their ids, in input order.
+    pub fn edges(&self) -> impl Iterator<Item = (EdgeId, &EdgeInfo)> {
+        self.edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EdgeId(i as u32), e))
+    }
+
+    /// All node ids, in order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeId> + use<> {
+        (0..self.xy.len() as u32).map(NodeId)
+    }
+}

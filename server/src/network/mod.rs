@@ -1,0 +1,9 @@
+//! The walking graph and searches over it. Pure: no IO, no HTTP. Nodes are distinct
+//! line endpoints (compared at 7 decimals), edges the network's LineStrings; lengths
+//! are whole decimetres measured in the local metric projection.
+
+mod dijkstra;
+mod graph;
+
+pub use dijkstra::{UNREACHED, distances};
+pub use graph::{Arc, EdgeId, EdgeInfo, GraphLine, NodeId, WalkGraph};
