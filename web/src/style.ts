@@ -137,6 +137,18 @@ function networkLayers(): LayerSpecification[] {
   ];
 }
 
+/** A name label at each area's label point. */
+function areaLabel(layer: DataLayer, size: number, color: string, halo: number, minzoom = 0): LayerSpecification {
+  return {
+    id: `${layer}-label`,
+    type: 'symbol',
+    source: LABEL_SOURCES[layer] as string,
+    minzoom,
+    layout: { 'text-field': ['get', 'name'], 'text-size': size, 'text-font': ['sans-serif'] },
+    paint: { 'text-color': color, 'text-halo-color': '#ffffff', 'text-halo-width': halo },
+  };
+}
+
 const layers: LayerSpecification[] = [
   { id: 'sea', type: 'background', paint: { 'background-color': SEA } },
   { id: 'context-fill', type: 'fill', source: 'context', paint: { 'fill-color': '#e3e3e0' } },
@@ -189,28 +201,9 @@ const layers: LayerSpecification[] = [
       'circle-stroke-width': 1,
     },
   },
-  {
-    id: 'streets-label',
-    type: 'symbol',
-    source: 'streets-labels',
-    layout: { 'text-field': ['get', 'name'], 'text-size': 14, 'text-font': ['sans-serif'] },
-    paint: { 'text-color': '#5a1512', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
-  },
-  {
-    id: 'context-label',
-    type: 'symbol',
-    source: 'context-labels',
-    layout: { 'text-field': ['get', 'name'], 'text-size': 13, 'text-font': ['sans-serif'] },
-    paint: { 'text-color': '#6f6f6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
-  },
-  {
-    id: 'communities-label',
-    type: 'symbol',
-    source: 'communities-labels',
-    minzoom: 13,
-    layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'] },
-    paint: { 'text-color': '#8a2c28', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
-  },
+  areaLabel('streets', 14, '#5a1512', 1.5),
+  areaLabel('context', 13, '#6f6f6a', 1),
+  areaLabel('communities', 12, '#8a2c28', 1.2, 13),
   {
     id: 'sites-label',
     type: 'symbol',

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,6 +68,23 @@ export async function launchBrowser() {
       rmSync(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers hooks that start a server on `data` and a browser before the enclosing
+ * suite and stop both after it; the returned object holds them once started.
+ */
+export function useServerAndBrowser(data) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer({ data });
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
 }
 
 /**

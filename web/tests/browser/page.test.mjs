@@ -1,10 +1,10 @@
 // The map page in a real browser: the fixture district and the shipped data.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { join } from 'node:path';
 
-import { ROOT, cjkRendering, colourStats, launchBrowser, moveMap, openPage, screenshot, startServer, waitForMap } from '../harness.mjs';
+import { ROOT, cjkRendering, colourStats, moveMap, openPage, screenshot, useServerAndBrowser, waitForMap } from '../harness.mjs';
 
 const SEA = '#cfe1ec';
 const LAND = '#f6f3ec';
@@ -13,19 +13,10 @@ const ROAD = '#ffffff';
 const ARTERIAL = '#f9d58c';
 
 describe('fixture district', { timeout: 240_000 }, () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer({ data: join(ROOT, 'server/tests/fixtures/district') });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const env = useServerAndBrowser(join(ROOT, 'server/tests/fixtures/district'));
 
   test('draws the district, sites and labels with no error and no foreign request', async () => {
-    const { page, foreignRequests, consoleErrors } = await openPage(browser.context, server.url);
+    const { page, foreignRequests, consoleErrors } = await openPage(env.browser.context, env.server.url);
     assert.equal(await waitForMap(page), 'idle');
     // Zoom in so the station circles are large enough to count.
     await moveMap(page, { center: [121.385, 37.534], zoom: 16 });
@@ -42,7 +33,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
   });
 
   test('Chinese text renders in a CJK font, not tofu', async () => {
-    const { page } = await openPage(browser.context, server.url);
+    const { page } = await openPage(env.browser.context, env.server.url);
     await waitForMap(page);
     const cjk = await cjkRendering(page, 'h1');
     assert.ok(cjk.fontsCheck && cjk.inked && cjk.distinctGlyphs && cjk.notTofu, JSON.stringify(cjk));
@@ -50,7 +41,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
   });
 
   test('clicking a building shows its grid with masked personal data', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, server.url);
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url);
     await waitForMap(page);
     await moveMap(page, { center: [121.38165, 37.53165], zoom: 17 });
     const point = await page.evaluate(() => window.redgridMap.project([121.38165, 37.53165]));
@@ -70,7 +61,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
   });
 
   test('works at phone width', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, server.url, { width: 390, height: 844 });
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url, { width: 390, height: 844 });
     assert.equal(await waitForMap(page), 'idle');
     const map = await page.locator('#map').boundingBox();
     const panel = await page.locator('#panel').boundingBox();
@@ -83,26 +74,17 @@ describe('fixture district', { timeout: 240_000 }, () => {
 });
 
 describe('shipped data', { timeout: 120_000 }, () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer({ data: join(ROOT, 'data/geojson') });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const env = useServerAndBrowser(join(ROOT, 'data/geojson'));
 
   test('draws the real district between its neighbours', async () => {
-    const { page, foreignRequests, consoleErrors } = await openPage(browser.context, server.url);
+    const { page, foreignRequests, consoleErrors } = await openPage(env.browser.context, env.server.url);
     assert.equal(await waitForMap(page), 'idle');
     const shot = await screenshot(page, 'zhifu-district', { clip: await page.locator('#map').boundingBox() });
     const stats = await colourStats(page, shot.buffer, [SEA, LAND, '#e3e3e0']);
     assert.ok(stats.shares[LAND] > 0.08, JSON.stringify(stats.shares));
     assert.ok(stats.shares[SEA] > 0.05, JSON.stringify(stats.shares));
     assert.ok(stats.shares['#e3e3e0'] > 0.01, `context districts drawn grey: ${JSON.stringify(stats.shares)}`);
-    const synthetic = await (await page.request.get(`${server.url}/api/v1/health`)).json();
+    const synthetic = await (await page.request.get(`${env.server.url}/api/v1/health`)).json();
     assert.equal(await page.locator('#synthetic-banner').isVisible(), synthetic.synthetic);
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
@@ -110,7 +92,7 @@ describe('shipped data', { timeout: 120_000 }, () => {
   });
 
   test('draws the walking network over downtown at zoom 13 and 16', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, server.url);
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url);
     assert.equal(await waitForMap(page), 'idle');
     const nanDaJie = [121.3786, 37.5391];
     for (const zoom of [13, 16]) {
