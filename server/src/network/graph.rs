@@ -8,11 +8,11 @@ use crate::model::NetworkEdge;
 
 /// A node of the walking graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId(u32);
+pub struct NodeId(pub(super) u32);
 
 /// An edge (one LineString) of the walking graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EdgeId(u32);
+pub struct EdgeId(pub(super) u32);
 
 impl NodeId {
     pub fn index(self) -> usize {
@@ -62,6 +62,10 @@ pub struct WalkGraph {
     first_arc: Vec<u32>,
     arcs: Vec<Arc>,
     edges: Vec<EdgeInfo>,
+    /// Every edge's points, from `a` to `b`, one after another; `first_point[e]` is
+    /// where edge `e`'s start.
+    points: Vec<[f64; 2]>,
+    first_point: Vec<u32>,
 }
 
 /// Length of a polyline in metres.
@@ -83,6 +87,8 @@ impl WalkGraph {
         let mut ids: HashMap<K, NodeId> = HashMap::new();
         let mut xy = Vec::new();
         let mut edges = Vec::new();
+        let mut all_points = Vec::new();
+        let mut first_point = Vec::new();
         for line in lines {
             let GraphLine {
                 points,
@@ -103,6 +109,8 @@ impl WalkGraph {
             let a = node(ka, first);
             let b = node(kb, last);
             let length_dm = ((length_m(&points) * 10.0).round() as u32).max(1);
+            first_point.push(all_points.len() as u32);
+            all_points.extend_from_slice(&points);
             edges.push(EdgeInfo {
                 a,
                 b,
@@ -142,11 +150,14 @@ impl WalkGraph {
                 *slot += 1;
             }
         }
+        first_point.push(all_points.len() as u32);
         Self {
             xy,
             first_arc,
             arcs,
             edges,
+            points: all_points,
+            first_point,
         }
     }
 
@@ -188,6 +199,12 @@ impl WalkGraph {
 
     pub fn edge(&self, e: EdgeId) -> &EdgeInfo {
         &self.edges[e.index()]
+    }
+
+    /// An edge's points in local metres, from its node `a` to its node `b`.
+    pub fn geometry(&self, e: EdgeId) -> &[[f64; 2]] {
+        let (lo, hi) = (self.first_point[e.index()], self.first_point[e.index() + 1]);
+        &self.points[lo as usize..hi as usize]
     }
 
     /// The arcs leaving a node.

@@ -4,6 +4,8 @@
 
 mod dijkstra;
 mod graph;
+mod snap;
 
 pub use dijkstra::{UNREACHED, distances};
 pub use graph::{Arc, EdgeId, EdgeInfo, GraphLine, NodeId, WalkGraph};
+pub use snap::{Snap, Snapper, sources, walk_distance};

@@ -1,0 +1,314 @@
+//! Snapping points to the walking network, and the walking distance between two
+//! points: the minimum over their candidate snaps of origin offset + network distance
+//! between the snap points + destination offset, every part counted in full, edges
+//! walked part-way from the snap point to either end.
+
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line as RLine};
+
+use super::dijkstra::{UNREACHED, distances};
+use super::graph::{EdgeId, EdgeInfo, NodeId, WalkGraph};
+
+/// Where a point meets one edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    pub edge: EdgeId,
+    /// Distance along the edge from its node `a` to the snap point, decimetres.
+    pub along_dm: u32,
+    /// Straight distance from the point to the snap point, decimetres.
+    pub offset_dm: u32,
+    /// The snap point, local metres.
+    pub point: [f64; 2],
+}
+
+/// Segment of an edge: (edge, metres along the edge where the segment starts).
+type Segment = GeomWithData<RLine<[f64; 2]>, (EdgeId, f64)>;
+
+/// An R-tree over every segment of every edge.
+pub struct Snapper {
+    tree: RTree<Segment>,
+}
+
+fn dm(metres: f64) -> u32 {
+    (metres * 10.0).round().clamp(0.0, f64::from(UNREACHED - 1)) as u32
+}
+
+impl Snapper {
+    pub fn new(graph: &WalkGraph) -> Self {
+        let mut segments = Vec::new();
+        for (id, _) in graph.edges() {
+            let mut along = 0.0;
+            for w in graph.geometry(id).windows(2) {
+                segments.push(Segment::new(RLine::new(w[0], w[1]), (id, along)));
+                along += ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+            }
+        }
+        Self {
+            tree: RTree::bulk_load(segments),
+        }
+    }
+
+    /// The nearest point of each edge within `radius_m` of `p`, nearest first (ties by
+    /// edge id, so answers are stable).
+    pub fn candidates(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64) -> Vec<Snap> {
+        let mut best: Vec<(Snap, f64)> = Vec::new();
+        for seg in self.tree.locate_within_distance(p, radius_m * radius_m) {
+            let (edge, start_m) = seg.data;
+            let (a, b) = (seg.geom().from, seg.geom().to);
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let point = [a[0] + t * dx, a[1] + t * dy];
+            let offset = ((p[0] - point[0]).powi(2) + (p[1] - point[1]).powi(2)).sqrt();
+            let along =
+                (start_m + t * len2.sqrt()).min(f64::from(graph.edge(edge).length_dm) / 10.0);
+            let snap = Snap {
+                edge,
+                along_dm: dm(along),
+                offset_dm: dm(offset),
+                point,
+            };
+            match best.iter_mut().find(|(s, _)| s.edge == edge) {
+                Some(found) if offset < found.1 => *found = (snap, offset),
+                Some(_) => {}
+                None => best.push((snap, offset)),
+            }
+        }
+        best.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.edge.cmp(&y.0.edge)));
+        best.into_iter().map(|(snap, _)| snap).collect()
+    }
+}
+
+/// Search sources for a point's snaps: each reaches both ends of its edge.
+pub fn sources(graph: &WalkGraph, snaps: &[Snap]) -> Vec<(NodeId, u32)> {
+    snaps
+        .iter()
+        .flat_map(|s| {
+            let e = graph.edge(s.edge);
+            [
+                (e.a, s.offset_dm.saturating_add(s.along_dm)),
+                (
+                    e.b,
+                    s.offset_dm
+                        .saturating_add(e.length_dm.saturating_sub(s.along_dm)),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// Walking distance, decimetres, between two points given by their snaps, within
+/// `budget_dm` over the edges `allow` admits (the snapped edges themselves are always
+/// walkable: they carry the first and last leg).
+pub fn walk_distance(
+    graph: &WalkGraph,
+    from: &[Snap],
+    to: &[Snap],
+    budget_dm: u32,
+    allow: impl Fn(&EdgeInfo) -> bool,
+) -> Option<u32> {
+    let dist = distances(graph, &sources(graph, from), budget_dm, allow);
+    let via_network = to.iter().filter_map(|t| {
+        let e = graph.edge(t.edge);
+        let to_a = dist[e.a.index()].checked_add(t.along_dm);
+        let to_b = dist[e.b.index()].checked_add(e.length_dm.saturating_sub(t.along_dm));
+        [to_a, to_b]
+            .into_iter()
+            .flatten()
+            .filter(|&d| d < UNREACHED)
+            .min()
+            .map(|d| d.saturating_add(t.offset_dm))
+    });
+    let same_edge = from.iter().flat_map(|f| {
+        to.iter()
+            .filter(move |t| t.edge == f.edge)
+            .map(move |t| f.offset_dm + f.along_dm.abs_diff(t.along_dm) + t.offset_dm)
+    });
+    via_network
+        .chain(same_edge)
+        .filter(|&d| d <= budget_dm)
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::GraphLine;
+
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// A 4×4 street grid, 100 m apart, some streets missing, some bent.
+    fn grid(rng: &mut Lcg) -> WalkGraph {
+        let mut lines = Vec::new();
+        for j in 0..4 {
+            for i in 0..4 {
+                for (di, dj) in [(1, 0), (0, 1)] {
+                    let (i2, j2) = (i + di, j + dj);
+                    if i2 > 3 || j2 > 3 || rng.next() < 0.25 {
+                        continue;
+                    }
+                    let a = [i as f64 * 100.0, j as f64 * 100.0];
+                    let b = [i2 as f64 * 100.0, j2 as f64 * 100.0];
+                    let mut points = vec![a];
+                    if rng.next() < 0.4 {
+                        let bend = 30.0 * (rng.next() - 0.5);
+                        points.push([
+                            (a[0] + b[0]) / 2.0 + bend * dj as f64,
+                            (a[1] + b[1]) / 2.0 + bend * di as f64,
+                        ]);
+                    }
+                    points.push(b);
+                    lines.push(GraphLine {
+                        points,
+                        ends: [(i, j), (i2, j2)],
+                        private: false,
+                        bridge: false,
+                        ferry: false,
+                    });
+                }
+            }
+        }
+        WalkGraph::from_lines(lines)
+    }
+
+    /// Brute force: the nearest point of every edge, scanning all segments.
+    fn brute_snaps(g: &WalkGraph, p: [f64; 2], radius: f64) -> Vec<(EdgeId, f64, f64)> {
+        let mut out = Vec::new();
+        for (id, _) in g.edges() {
+            let pts = g.geometry(id);
+            let mut best: Option<(f64, f64)> = None;
+            let mut start = 0.0;
+            for w in pts.windows(2) {
+                let len = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+                for k in 0..=2000 {
+                    let t = k as f64 / 2000.0;
+                    let q = [
+                        w[0][0] + t * (w[1][0] - w[0][0]),
+                        w[0][1] + t * (w[1][1] - w[0][1]),
+                    ];
+                    let d = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, start + t * len));
+                    }
+                }
+                start += len;
+            }
+            if let Some((d, along)) = best.filter(|b| b.0 <= radius) {
+                out.push((id, d, along));
+            }
+        }
+        out
+    }
+
+    /// Brute force: split every edge at the snap points, join both points to theirs,
+    /// and run a plain O(V²) Dijkstra in metres.
+    fn brute_distance(
+        g: &WalkGraph,
+        from: &[(EdgeId, f64, f64)],
+        to: &[(EdgeId, f64, f64)],
+    ) -> Option<f64> {
+        let n0 = g.node_count();
+        let (p, q) = (n0, n0 + 1);
+        let mut weights: Vec<(usize, usize, f64)> = Vec::new();
+        let mut next = n0 + 2;
+        for (id, e) in g.edges() {
+            let length = f64::from(e.length_dm) / 10.0;
+            let mut snaps: Vec<(f64, usize, f64)> = Vec::new();
+            for &(edge, offset, along) in from {
+                if edge == id {
+                    snaps.push((along.min(length), p, offset));
+                }
+            }
+            for &(edge, offset, along) in to {
+                if edge == id {
+                    snaps.push((along.min(length), q, offset));
+                }
+            }
+            snaps.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut prev = (e.a.index(), 0.0);
+            for (along, who, offset) in snaps {
+                let node = next;
+                next += 1;
+                weights.push((prev.0, node, along - prev.1));
+                weights.push((node, who, offset));
+                prev = (node, along);
+            }
+            weights.push((prev.0, e.b.index(), length - prev.1));
+        }
+        let n = next;
+        let mut dist = vec![f64::INFINITY; n];
+        let mut done = vec![false; n];
+        dist[p] = 0.0;
+        while let Some(u) = (0..n)
+            .filter(|&i| !done[i] && dist[i].is_finite())
+            .min_by(|&a, &b| dist[a].total_cmp(&dist[b]))
+        {
+            done[u] = true;
+            for &(a, b, w) in &weights {
+                for (x, y) in [(a, b), (b, a)] {
+                    if x == u && dist[u] + w < dist[y] {
+                        dist[y] = dist[u] + w;
+                    }
+                }
+            }
+        }
+        dist[q].is_finite().then_some(dist[q])
+    }
+
+    #[test]
+    fn snapping_and_walking_distance_match_brute_force() {
+        let mut rng = Lcg(7);
+        let mut compared = 0;
+        for _ in 0..30 {
+            let g = grid(&mut rng);
+            let snapper = Snapper::new(&g);
+            for _ in 0..20 {
+                let mut point = || [rng.next() * 360.0 - 30.0, rng.next() * 360.0 - 30.0];
+                let (p, q) = (point(), point());
+                let (sp, sq) = (
+                    snapper.candidates(&g, p, 60.0),
+                    snapper.candidates(&g, q, 60.0),
+                );
+                let (bp, bq) = (brute_snaps(&g, p, 60.0), brute_snaps(&g, q, 60.0));
+                assert_eq!(sp.len(), bp.len(), "{p:?}");
+                for (s, b) in sp.iter().zip({
+                    let mut b = bp.clone();
+                    b.sort_by(|x, y| x.1.total_cmp(&y.1));
+                    b
+                }) {
+                    assert!(
+                        (f64::from(s.offset_dm) / 10.0 - b.1).abs() < 0.2,
+                        "{s:?} vs {b:?}"
+                    );
+                }
+                let ours = walk_distance(&g, &sp, &sq, UNREACHED - 1, |_| true);
+                let oracle = brute_distance(&g, &bp, &bq);
+                match (ours, oracle) {
+                    (Some(a), Some(b)) => {
+                        assert!(
+                            (f64::from(a) / 10.0 - b).abs() < 0.5,
+                            "{a} dm vs {b} m for {p:?} → {q:?}"
+                        );
+                        compared += 1;
+                    }
+                    (None, None) => {}
+                    other => panic!("{other:?} for {p:?} → {q:?}"),
+                }
+            }
+        }
+        assert!(compared > 200, "{compared}");
+    }
+}
