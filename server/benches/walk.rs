@@ -28,7 +28,9 @@ fn starts(graph: &WalkGraph, count: usize) -> Vec<NodeId> {
     let mut state = 0x5eed_u64;
     (0..count)
         .map(|_| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             all[(state >> 33) as usize % all.len()]
         })
         .collect()
@@ -42,7 +44,9 @@ fn searches(c: &mut Criterion) {
         c.bench_function(name, |b| {
             b.iter(|| {
                 i = (i + 1) % starts.len();
-                black_box(distances(&graph, &[(starts[i], 0)], budget_dm, |e| !e.private))
+                black_box(distances(&graph, &[(starts[i], 0)], budget_dm, |e| {
+                    !e.private
+                }))
             })
         });
     }
