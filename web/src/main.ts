@@ -11,6 +11,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { Api, type LayerInfo } from './api';
 import { el, renderLocated, renderMessage } from './panel';
 import { labelPoints } from './labels';
+import { LegendControl, legendSections } from './legend';
 import { CJK_FONT_FAMILY, DATA_LAYERS, LABEL_SOURCES, SITE_KIND_LABELS, buildStyle } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -49,14 +50,18 @@ async function start(): Promise<void> {
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   await map.once('load');
 
+  const siteKinds = new Set<string>();
   const loads = DATA_LAYERS.filter((id) => (published.get(id)?.count ?? 0) > 0).map(async (id) => {
     const data = await api.features(id);
+    if (id === 'sites') for (const f of data.features) siteKinds.add(String(f.properties?.kind));
     (map.getSource(id) as GeoJSONSource).setData(data);
     const labels = LABEL_SOURCES[id];
     if (labels) (map.getSource(labels) as GeoJSONSource).setData(labelPoints(data));
     if (id === 'district') showDistrictName(data);
   });
   await Promise.all(loads);
+  const has = (id: string) => (published.get(id)?.count ?? 0) > 0;
+  map.addControl(new LegendControl(legendSections(siteKinds, has('walk_network'), has('streets') || has('grids'))), 'top-left');
 
   map.on('click', async (event: MapMouseEvent) => {
     const { lng, lat } = event.lngLat;

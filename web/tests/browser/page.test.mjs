@@ -26,6 +26,11 @@ describe('fixture district', { timeout: 240_000 }, () => {
     assert.ok(stats.shares[LAND] > 0.2, `land covers the view: ${JSON.stringify(stats.shares)}`);
     assert.ok(stats.shares[STATION] > 0.0001, `station circles drawn: ${JSON.stringify(stats.shares)}`);
     assert.ok(await page.locator('#synthetic-banner').isVisible(), 'the synthetic banner shows');
+    const legend = await page.locator('.legend').innerText();
+    for (const label of ['芝罘红港驿站', '社区党群服务中心', '共建单位', '志愿服务队', '红色网格', '主干道']) {
+      assert.ok(legend.includes(label), `${label} in the legend: ${legend}`);
+    }
+    assert.ok(!legend.includes('社会组织'), 'kinds absent from the data stay out of the legend');
     assert.equal(await page.locator('#synthetic-banner').textContent(), '演示数据（合成）');
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
@@ -67,6 +72,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
     const panel = await page.locator('#panel').boundingBox();
     assert.ok(panel.y >= map.y + map.height - 1, 'the panel sits below the map on a phone');
     assert.ok(map.width <= 390);
+    assert.equal(await page.locator('.legend').getAttribute('open'), null, 'the legend starts folded on a phone');
     await screenshot(page, 'fixture-phone');
     assert.deepEqual(consoleErrors, []);
     await page.close();
