@@ -43,6 +43,18 @@ pub enum GenDemoCommand {
         #[arg(long, default_value = "./data/geojson/walk_network.geojson")]
         out: PathBuf,
     },
+    /// The district's layers, laid out on the walking network already in `--data`.
+    District {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory holding district.geojson and walk_network.geojson; the layers
+        /// are written there.
+        #[arg(long, default_value = "./data/geojson")]
+        data: PathBuf,
+        /// Directory of the real inputs (places/…, transit/…).
+        #[arg(long, default_value = "./data/sources")]
+        sources: PathBuf,
+    },
 }
 
 /// Which callers a server is built for.

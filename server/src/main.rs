@@ -37,6 +37,11 @@ fn main() -> ExitCode {
             sources,
             out,
         }) => gen_network(seed, &data, &sources, &out),
+        Command::GenDemo(GenDemoCommand::District {
+            seed,
+            data,
+            sources,
+        }) => gen_district(seed, &data, &sources),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +67,24 @@ fn gen_network(
         "wrote {} ({} bytes) in {:.1} s: {:?}",
         out.display(),
         generated.geojson.len(),
+        started.elapsed().as_secs_f64(),
+        generated.stats
+    );
+    Ok(())
+}
+
+fn gen_district(seed: u64, data: &std::path::Path, sources: &std::path::Path) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let generated =
+        redgrid::demo::district::generate(data, sources, seed).map_err(|e| e.to_string())?;
+    for (name, text) in &generated.files {
+        let path = data.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    eprintln!(
+        "wrote {} files to {} in {:.1} s: {:#?}",
+        generated.files.len(),
+        data.display(),
         started.elapsed().as_secs_f64(),
         generated.stats
     );

@@ -44,6 +44,18 @@ impl Id {
         }
     }
 
+    /// A letter and a zero-padded number, e.g. `S00042`: valid by construction.
+    ///
+    /// ```
+    /// use redgrid::model::Id;
+    /// assert_eq!(Id::numbered('S', 42, 5).as_str(), "S00042");
+    /// ```
+    pub fn numbered(prefix: char, n: usize, width: usize) -> Self {
+        let prefix = if prefix.is_alphanumeric() { prefix } else { 'X' };
+        let width = width.min(32);
+        Self(format!("{prefix}{n:0width$}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -25,10 +25,10 @@ pub struct CompoundProps {
 pub struct BuildingProps {
     pub id: Id,
     pub address: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compound_id: Option<Id>,
     pub grid_id: Id,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party_group: Option<String>,
     #[serde(default)]
     pub population: u32,

@@ -55,16 +55,16 @@ pub struct SiteProps {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_site_id: Option<Id>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
     /// Weekly schedule with closures; interpreted by the reachability issue's "open now".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_contact: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paired_community_ids: Vec<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_id: Option<Id>,

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use super::names::{NamedStop, road_names};
 use super::{Attrs, Generated, Line};
 use crate::geo::LocalProjection;
 
@@ -22,6 +23,8 @@ pub struct Stats {
     pub by_highway: BTreeMap<&'static str, usize>,
     pub private_edges: usize,
     pub bridges: usize,
+    pub named_edges: usize,
+    pub road_names: usize,
 }
 
 struct Edge {
@@ -39,7 +42,12 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-pub fn assemble(lines: Vec<Line>, projection: &LocalProjection) -> Generated {
+pub fn assemble(
+    lines: Vec<Line>,
+    projection: &LocalProjection,
+    stops: &[NamedStop],
+    seed: u64,
+) -> Generated {
     let to_pt = |c: &geo::Coord<f64>| {
         let p = projection.unproject(c.x, c.y);
         (
@@ -116,8 +124,24 @@ pub fn assemble(lines: Vec<Line>, projection: &LocalProjection) -> Generated {
         stats.private_edges += usize::from(attrs.private);
         stats.bridges += usize::from(attrs.bridge);
     }
+    let in_metres: Vec<(Vec<geo::Coord<f64>>, Attrs)> = chains
+        .iter()
+        .map(|(coords, attrs)| {
+            let metres = coords
+                .iter()
+                .map(|&(x, y)| {
+                    let (x, y) = projection.project_xy(x as f64 / 1e7, y as f64 / 1e7);
+                    geo::Coord { x, y }
+                })
+                .collect();
+            (metres, *attrs)
+        })
+        .collect();
+    let names = road_names(&in_metres, stops, seed);
+    stats.named_edges = names.iter().filter(|n| n.is_some()).count();
+    stats.road_names = names.iter().flatten().collect::<BTreeSet<_>>().len();
     Generated {
-        geojson: write_geojson(&chains),
+        geojson: write_geojson(&chains, &names),
         stats,
     }
 }
@@ -182,7 +206,7 @@ fn contract(edges: &[Edge], node_count: usize) -> Vec<(Vec<Pt>, Attrs)> {
     chains
 }
 
-fn write_geojson(chains: &[(Vec<Pt>, Attrs)]) -> String {
+fn write_geojson(chains: &[(Vec<Pt>, Attrs)], names: &[Option<String>]) -> String {
     let mut out = String::with_capacity(chains.len() * 160);
     out.push_str("{\"type\":\"FeatureCollection\",\"name\":\"walk_network\",\"features\":[\n");
     for (i, (coords, attrs)) in chains.iter().enumerate() {
@@ -191,6 +215,9 @@ fn write_geojson(chains: &[(Vec<Pt>, Attrs)]) -> String {
             "{{\"type\":\"Feature\",\"properties\":{{\"highway\":\"{}\"",
             attrs.highway
         );
+        if let Some(name) = &names[i] {
+            let _ = write!(out, ",\"name\":\"{name}\"");
+        }
         if attrs.bridge {
             out.push_str(",\"bridge\":true");
         }

@@ -14,7 +14,11 @@ use crate::geo::{BBox, LocalProjection};
 pub struct Inputs {
     pub projection: LocalProjection,
     pub land: LandMask,
+    /// Every part of the land (mainland and islands), local metres.
+    pub land_parts: Vec<Polygon<f64>>,
     pub stops: Vec<Coord<f64>>,
+    /// Each stop's name, in the order of `stops`.
+    pub stop_names: Vec<String>,
     /// Each line-direction's stops in order.
     pub routes: Vec<Vec<Coord<f64>>>,
 }
@@ -63,19 +67,20 @@ impl Inputs {
             let (x, y) = projection.project_xy(c.x, c.y);
             Coord { x, y }
         };
-        let mainland = land
-            .0
+        let project_polygon = |p: &Polygon<f64>| {
+            Polygon::new(
+                p.exterior().0.iter().map(project).collect(),
+                p.interiors()
+                    .iter()
+                    .map(|r| r.0.iter().map(project).collect::<LineString<f64>>())
+                    .collect(),
+            )
+        };
+        let land_parts: Vec<Polygon<f64>> = land.0.iter().map(project_polygon).collect();
+        let mainland = land_parts
             .iter()
             .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-            .map(|p| {
-                Polygon::new(
-                    p.exterior().0.iter().map(project).collect(),
-                    p.interiors()
-                        .iter()
-                        .map(|r| r.0.iter().map(project).collect::<LineString<f64>>())
-                        .collect(),
-                )
-            })
+            .cloned()
             .ok_or_else(|| Error::InvalidFile {
                 file: district_path.display().to_string(),
                 reason: "no land polygon".to_owned(),
@@ -83,12 +88,18 @@ impl Inputs {
 
         let stops_file =
             read_collection(&sources_dir.join("transit/zhifu_bus_stops_wgs84.geojson"))?;
-        let stops = geometries(&stops_file)
-            .filter_map(|g| match g {
-                geo::Geometry::Point(p) => Some(project(&p.0)),
-                _ => None,
+        let (stops, stop_names) = stops_file
+            .features
+            .iter()
+            .filter_map(|f| {
+                let geometry = geo::Geometry::try_from(f.geometry.clone()?).ok()?;
+                let geo::Geometry::Point(p) = geometry else {
+                    return None;
+                };
+                let name = f.property("name").and_then(|n| n.as_str()).unwrap_or("");
+                Some((project(&p.0), name.to_owned()))
             })
-            .collect();
+            .unzip();
         let routes_file = read_collection(
             &sources_dir.join("transit/zhifu_bus_routes_stop_sequence_wgs84.geojson"),
         )?;
@@ -101,7 +112,9 @@ impl Inputs {
         Ok(Self {
             projection,
             land: LandMask::new(mainland),
+            land_parts,
             stops,
+            stop_names,
             routes,
         })
     }

@@ -4,11 +4,12 @@
 //! everything noded into one planar graph, written as GeoJSON.
 
 mod arterials;
-mod density;
+pub(crate) mod density;
 mod graph;
-mod inputs;
+pub(crate) mod inputs;
 mod land;
 mod lattice;
+mod names;
 mod noding;
 
 use std::path::Path;
@@ -61,5 +62,20 @@ pub fn generate(data_dir: &Path, sources_dir: &Path, seed: u64) -> Result<Genera
     let streets = lattice::streets(&inputs, &density, seed);
     let (streets, connectors) = arterials::route(&inputs, streets, seed);
     let lines = noding::node(streets, connectors);
-    Ok(graph::assemble(lines, &inputs.projection))
+    let named_stops: Vec<names::NamedStop> = inputs
+        .stops
+        .iter()
+        .zip(&inputs.stop_names)
+        .map(|(&at, name)| names::NamedStop {
+            at,
+            roads: names::road_tokens(name),
+        })
+        .filter(|s| !s.roads.is_empty())
+        .collect();
+    Ok(graph::assemble(
+        lines,
+        &inputs.projection,
+        &named_stops,
+        seed,
+    ))
 }
