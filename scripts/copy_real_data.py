@@ -7,10 +7,13 @@ Writes data/geojson/district.geojson (Zhifu's land) and data/geojson/context.geo
 (the other ten county-level units of Yantai), adding the `id` property RedGrid
 expects and keeping every original property, so the provenance travels with the
 features; and data/sources/transit/, the real bus stops of Zhifu and the stop
-sequences of the bus lines that reach it, the inputs of `redgrid gen-demo network`.
+sequences of the bus lines that reach it, the inputs of `redgrid gen-demo network`;
+and data/sources/places/, the register of streets and communities with the streets'
+proxy points, inputs of `redgrid gen-demo district`.
 data/geojson/README.md and data/sources/README.md describe the sources.
 """
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,12 +55,22 @@ def copy_transit():
         print(f"wrote {len(features)} features to {path.relative_to(ROOT)}")
 
 
+def copy_places():
+    out = ROOT / "data" / "sources" / "places"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ["zhifu_subdistricts_nbs2023.csv", "zhifu_communities_nbs2023.csv",
+                 "zhifu_subdistricts_wgs84.geojson"]:
+        shutil.copyfile(SHARED / "places" / name, out / name)
+        print(f"copied {(out / name).relative_to(ROOT)}")
+
+
 def main():
     district = json.loads((SHARED / "boundaries/zhifu_district_wgs84.geojson").read_text())
     districts = json.loads((SHARED / "boundaries/yantai_districts_wgs84.geojson").read_text())
     write("district.geojson", [with_id(f) for f in district["features"]])
     write("context.geojson", [with_id(f) for f in districts["features"] if f["properties"]["adcode"] != ZHIFU])
     copy_transit()
+    copy_places()
 
 
 if __name__ == "__main__":

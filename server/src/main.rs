@@ -73,7 +73,11 @@ fn gen_network(
     Ok(())
 }
 
-fn gen_district(seed: u64, data: &std::path::Path, sources: &std::path::Path) -> Result<(), String> {
+fn gen_district(
+    seed: u64,
+    data: &std::path::Path,
+    sources: &std::path::Path,
+) -> Result<(), String> {
     let started = std::time::Instant::now();
     let generated =
         redgrid::demo::district::generate(data, sources, seed).map_err(|e| e.to_string())?;

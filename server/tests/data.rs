@@ -184,9 +184,21 @@ fn the_shipped_data_holds_the_real_district() {
     assert_eq!(ds.district.len(), 1);
     assert_eq!(ds.district[0].props.adcode.as_str(), "370602");
     assert_eq!(ds.context.len(), 10);
+    // The demo district at the source's counts.
+    assert_eq!(ds.streets.len(), 12);
+    assert_eq!(ds.communities.len(), 158);
+    assert_eq!(ds.grids.len(), 1_024);
+    assert_eq!(ds.workers.len(), 750);
+    let stations = ds
+        .sites
+        .iter()
+        .filter(|s| s.props.kind == redgrid::model::SiteKind::Station)
+        .count();
+    assert_eq!(stations, 302);
     let idx = Indexes::build(&ds);
-    // 南大街 downtown is land; the sea north of 芝罘岛 is not.
-    assert!(locate(&ds, &idx, LonLat::new(121.3786, 37.5391).unwrap()).is_ok());
+    // 南大街 downtown is land and names its building and grid; the sea north of 芝罘岛 is not.
+    let nandajie = locate(&ds, &idx, LonLat::new(121.3786, 37.5391).unwrap()).unwrap();
+    assert!(nandajie.building.is_some() && nandajie.grid.is_some());
     assert!(locate(&ds, &idx, LonLat::new(121.40, 37.65).unwrap()).is_err());
     // The 崆峒岛 islands are part of the district's land.
     assert!(ds.district[0].geometry.0.len() > 20);

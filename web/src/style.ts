@@ -76,6 +76,49 @@ function kindColorExpression(): unknown[] {
   return match;
 }
 
+/** Kinds of the 5-minute service circle's points and posts, shown at every zoom. */
+export const SERVICE_KINDS = ['district_centre', 'street_centre', 'community_centre', 'station', 'service_post'];
+
+/** A filter for the sites of the service kinds (`service`) or for the other resources. */
+function serviceFilter(service: boolean): unknown[] {
+  const isService = ['in', ['get', 'kind'], ['literal', SERVICE_KINDS]];
+  return service ? isService : ['!', isService];
+}
+
+function siteCircles(id: string, service: boolean, minzoom: number): LayerSpecification {
+  return {
+    id,
+    type: 'circle',
+    source: 'sites',
+    minzoom,
+    filter: serviceFilter(service) as never,
+    paint: {
+      'circle-color': kindColorExpression() as never,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, service ? 2.5 : 2, 16, service ? 7 : 5],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1,
+    },
+  };
+}
+
+function siteLabels(id: string, service: boolean, minzoom: number): LayerSpecification {
+  return {
+    id,
+    type: 'symbol',
+    source: 'sites',
+    minzoom,
+    filter: serviceFilter(service) as never,
+    layout: {
+      'text-field': ['get', 'name'],
+      'text-size': 12,
+      'text-font': ['sans-serif'],
+      'text-offset': [0, 1.1],
+      'text-anchor': 'top',
+    },
+    paint: { 'text-color': '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  };
+}
+
 /** Road width in pixels by class, at zoom 12 and 18. */
 const ROAD_WIDTH: [string, number, number][] = [
   ['primary', 1.6, 14],
@@ -190,34 +233,13 @@ const layers: LayerSpecification[] = [
     minzoom: 14,
     paint: { 'fill-color': '#ded6c6', 'fill-outline-color': '#b9ad95' },
   },
-  {
-    id: 'sites-circle',
-    type: 'circle',
-    source: 'sites',
-    paint: {
-      'circle-color': kindColorExpression() as never,
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 2.5, 16, 7],
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': 1,
-    },
-  },
+  siteCircles('sites-circle', true, 0),
+  siteCircles('resources-circle', false, 14),
   areaLabel('streets', 14, '#5a1512', 1.5),
   areaLabel('context', 13, '#6f6f6a', 1),
   areaLabel('communities', 12, '#8a2c28', 1.2, 13),
-  {
-    id: 'sites-label',
-    type: 'symbol',
-    source: 'sites',
-    minzoom: 15,
-    layout: {
-      'text-field': ['get', 'name'],
-      'text-size': 12,
-      'text-font': ['sans-serif'],
-      'text-offset': [0, 1.1],
-      'text-anchor': 'top',
-    },
-    paint: { 'text-color': '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
-  },
+  siteLabels('sites-label', true, 15),
+  siteLabels('resources-label', false, 17),
 ];
 
 /** The whole style; every source is an empty GeoJSON collection until data arrives. */

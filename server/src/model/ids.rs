@@ -51,7 +51,11 @@ impl Id {
     /// assert_eq!(Id::numbered('S', 42, 5).as_str(), "S00042");
     /// ```
     pub fn numbered(prefix: char, n: usize, width: usize) -> Self {
-        let prefix = if prefix.is_alphanumeric() { prefix } else { 'X' };
+        let prefix = if prefix.is_alphanumeric() {
+            prefix
+        } else {
+            'X'
+        };
         let width = width.min(32);
         Self(format!("{prefix}{n:0width$}"))
     }

@@ -4,7 +4,7 @@
 //! households, equal shares within their community). Fringe pieces and islands join
 //! the grid of the nearest block; every area is the union of its cells.
 
-use geo::{Coord, MultiPolygon};
+use geo::Coord;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line as Segment};
 
@@ -233,7 +233,10 @@ pub fn grow_areas(inputs: &Inputs, cells: &Cells, seed: u64) -> Result<Areas> {
         if seeds.len() != k {
             return Err(Error::InvalidFile {
                 file: "walk_network.geojson".to_owned(),
-                reason: format!("community {} has too few blocks", inputs.communities[c].code),
+                reason: format!(
+                    "community {} has too few blocks",
+                    inputs.communities[c].code
+                ),
             });
         }
         let region = grow(&space, members, &seeds, &vec![1.0; k]);
@@ -287,12 +290,6 @@ pub fn grow_areas(inputs: &Inputs, cells: &Cells, seed: u64) -> Result<Areas> {
         street_seeds,
         street_seed_cells: seed_cells,
     })
-}
-
-/// The union of some cells.
-pub fn union(cells: &Cells, of: impl Iterator<Item = usize>) -> MultiPolygon<f64> {
-    let polygons: Vec<&geo::Polygon<f64>> = of.map(|c| &cells.cells[c].polygon).collect();
-    geo::unary_union(polygons)
 }
 
 #[cfg(test)]

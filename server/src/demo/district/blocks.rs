@@ -13,8 +13,15 @@ use geo::{
 };
 
 use super::inputs::NetLine;
+use rstar::RTree;
+
+use super::simple_rings::{node_polygon, simple_rings};
 
 const PIECE_M: f64 = 500.0;
+/// Every vertex sits on a 1/1024 m lattice, so the boolean operations (which map
+/// floats to integers by a power of two) reproduce shared vertices exactly and the
+/// areas built from the same cells share their borders bit for bit.
+const LATTICE: f64 = 1024.0;
 /// Smaller slivers of boolean operations are not worth a cell.
 const MIN_CELL_M2: f64 = 0.01;
 
@@ -32,6 +39,21 @@ pub struct Cells {
     pub cells: Vec<Cell>,
     /// Blocks sharing a street, both ways; fringe pieces have none.
     pub adjacency: Vec<Vec<usize>>,
+    /// Every cell vertex.
+    vertices: RTree<[f64; 2]>,
+}
+
+impl Cells {
+    /// The union of some cells, with every cell vertex on its border kept (the
+    /// boolean operation drops collinear ones), so that areas made of the same cells
+    /// have the same vertices along shared borders and round to 7 decimals alike.
+    pub fn union(&self, of: &mut dyn Iterator<Item = usize>) -> MultiPolygon<f64> {
+        let polygons: Vec<&Polygon<f64>> = of.map(|c| &self.cells[c].polygon).collect();
+        geo::unary_union(polygons)
+            .iter()
+            .map(|p| node_polygon(p, &self.vertices))
+            .collect()
+    }
 }
 
 struct Graph {
@@ -193,6 +215,14 @@ fn closed(ring: &[Coord<f64>]) -> LineString<f64> {
     LineString::new(coords)
 }
 
+fn snapped(polygon: &Polygon<f64>) -> Polygon<f64> {
+    use geo::MapCoords;
+    polygon.map_coords(|c| Coord {
+        x: (c.x * LATTICE).round() / LATTICE,
+        y: (c.y * LATTICE).round() / LATTICE,
+    })
+}
+
 fn cell(polygon: Polygon<f64>, block: bool) -> Option<Cell> {
     let area = polygon.unsigned_area();
     let inside = polygon.interior_point()?.0;
@@ -244,8 +274,8 @@ pub fn cells(lines: &[NetLine], land: &[Polygon<f64>]) -> Cells {
     let mut cells = Vec::new();
     let mut cells_of_face: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (&f, polygon) in &polygons {
-        let parts = geo::unary_union([&polygon.orient(Direction::Default)]);
-        for part in parts {
+        let parts = geo::unary_union([&snapped(&polygon.orient(Direction::Default))]);
+        for part in simple_rings(&parts) {
             if let Some(c) = cell(part.orient(Direction::Default), true) {
                 cells_of_face.entry(f).or_default().push(cells.len());
                 cells.push(c);
@@ -276,7 +306,8 @@ pub fn cells(lines: &[NetLine], land: &[Polygon<f64>]) -> Cells {
     }
 
     let blocks = MultiPolygon::new(cells.iter().map(|c| c.polygon.clone()).collect());
-    let fringe = MultiPolygon::new(land.to_vec()).difference(&blocks);
+    let land = MultiPolygon::new(land.iter().map(snapped).collect());
+    let fringe = land.difference(&blocks);
     for polygon in fringe {
         let Some(rect) = polygon.bounding_rect() else {
             continue;
@@ -303,7 +334,7 @@ pub fn cells(lines: &[NetLine], land: &[Polygon<f64>]) -> Cells {
                 )
                 .to_polygon();
                 for piece in polygon.intersection(&square) {
-                    if let Some(c) = cell(piece.orient(Direction::Default), false) {
+                    if let Some(c) = cell(snapped(&piece.orient(Direction::Default)), false) {
                         cells.push(c);
                         adjacency.push(Vec::new());
                     }
@@ -311,7 +342,48 @@ pub fn cells(lines: &[NetLine], land: &[Polygon<f64>]) -> Cells {
             }
         }
     }
-    Cells { cells, adjacency }
+    share_cut_points(&mut cells);
+    let vertices = RTree::bulk_load(
+        cells
+            .iter()
+            .flat_map(|c| std::iter::once(c.polygon.exterior()).chain(c.polygon.interiors()))
+            .flat_map(|r| r.0.iter().map(|v| [v.x, v.y]))
+            .collect(),
+    );
+    Cells {
+        cells,
+        adjacency,
+        vertices,
+    }
+}
+
+/// Cutting the fringe makes vertices on block edges that, snapped to the lattice, lie
+/// a hair off them; each is inserted into the block edges it lies on (and the blocks'
+/// vertices into the pieces' edges), so neighbouring cells share them exactly.
+fn share_cut_points(cells: &mut [Cell]) {
+    let vertices = |block: bool, cells: &[Cell]| -> RTree<[f64; 2]> {
+        RTree::bulk_load(
+            cells
+                .iter()
+                .filter(|c| c.block == block)
+                .flat_map(|c| {
+                    std::iter::once(c.polygon.exterior())
+                        .chain(c.polygon.interiors())
+                        .flat_map(|r| r.0.iter().map(|v| [v.x, v.y]))
+                })
+                .collect(),
+        )
+    };
+    let piece_vertices = vertices(false, cells);
+    let block_vertices = vertices(true, cells);
+    for c in cells.iter_mut() {
+        let others = if c.block {
+            &piece_vertices
+        } else {
+            &block_vertices
+        };
+        c.polygon = node_polygon(&c.polygon, others);
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct Building {
     pub cell: usize,
     pub compound: Option<usize>,
     pub address: String,
+    /// The road of its address.
+    pub road: String,
     /// 楼栋号: the building's number at its address.
     pub number: usize,
     pub households: u32,
@@ -219,13 +221,14 @@ pub fn place(
         let mut unplaced = 0u32;
         for &h in &split {
             let h = h as u32;
-            let units = (f64::from(h) / (2.0 * target_floors)).round().clamp(1.0, 5.0);
+            let units = (f64::from(h) / (2.0 * target_floors))
+                .round()
+                .clamp(1.0, 5.0);
             let length = units * UNIT_M + 4.0;
             let depth = rng.range(11.0, 14.0);
             let placed = &buildings[first..];
             let footprint = frontage.place(length, depth, |rect| {
-                rect.centroid()
-                    .is_some_and(|p| cell.polygon.contains(&p))
+                rect.centroid().is_some_and(|p| cell.polygon.contains(&p))
                     && !obstacles.crossed_by(rect)
                     && !placed.iter().any(|b| b.footprint.intersects(rect))
             });
@@ -235,6 +238,7 @@ pub fn place(
                     cell: c,
                     compound: None,
                     address: String::new(),
+                    road: String::new(),
                     number: 0,
                     households: h,
                     population: 0,
@@ -253,7 +257,11 @@ pub fn place(
             buildings[first + k % here.len()].households += 1;
         }
         // Compound, gates and addresses.
-        let centre = mean_point(buildings[here.clone()].iter().filter_map(|b| b.footprint.centroid()));
+        let centre = mean_point(
+            buildings[here.clone()]
+                .iter()
+                .filter_map(|b| b.footprint.centroid()),
+        );
         let is_compound = here.len() >= 2 && rng.chance(COMPOUND_SHARE);
         let mut gates: Vec<Coord<f64>> = ring
             .iter()
@@ -284,6 +292,7 @@ pub fn place(
         for (k, b) in buildings[here].iter_mut().enumerate() {
             b.compound = compound;
             b.number = k + 1;
+            b.road = road.clone();
             b.address = format!("{road}{number}号{}号楼", k + 1);
         }
     }
@@ -304,7 +313,9 @@ pub fn place(
     }
     for b in &mut buildings {
         let per_floor = 2.0 * f64::from(b.units);
-        b.floors = (f64::from(b.households) / per_floor).ceil().clamp(1.0, 33.0) as u16;
+        b.floors = (f64::from(b.households) / per_floor)
+            .ceil()
+            .clamp(1.0, 33.0) as u16;
         b.population = (f64::from(b.households) * rng.range(0.85, 1.15) * PERSONS_PER_HOUSEHOLD)
             .round() as u32;
     }

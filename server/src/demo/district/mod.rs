@@ -10,6 +10,7 @@ mod buildings;
 mod inputs;
 mod partition;
 mod people;
+mod simple_rings;
 mod sites;
 mod vocabulary;
 mod write;
@@ -23,9 +24,7 @@ use crate::model::{
     BuildingProps, CommunityProps, CompoundProps, GridCode, GridProps, Id, SiteKind, StreetProps,
 };
 
-pub use areas::{GRIDS, PERSONS_PER_HOUSEHOLD, PLACED_STREETS, RESIDENTS};
 pub use inputs::Inputs;
-pub use sites::STATIONS;
 
 /// What the generated district measures.
 #[derive(Debug, Default)]
@@ -87,14 +86,7 @@ pub fn generate(data_dir: &Path, sources_dir: &Path, seed: u64) -> Result<Genera
         &mut namer,
         seed,
     );
-    let sites = sites::place(
-        &inputs,
-        &cells,
-        &areas,
-        &placed,
-        &mut addresses,
-        &mut namer,
-    );
+    let sites = sites::place(&inputs, &cells, &areas, &placed, &mut addresses, &mut namer);
 
     // Ids.
     let street_ids: Vec<Id> = inputs
@@ -148,9 +140,8 @@ pub fn generate(data_dir: &Path, sources_dir: &Path, seed: u64) -> Result<Genera
         grid_households[grid_of(b.cell)] += b.households;
         grid_population[grid_of(b.cell)] += b.population;
     }
-    let union_of = |cells_of: &mut dyn Iterator<Item = usize>| -> MultiPolygon<f64> {
-        areas::union(&cells, cells_of)
-    };
+    let union_of =
+        |cells_of: &mut dyn Iterator<Item = usize>| -> MultiPolygon<f64> { cells.union(cells_of) };
     let mut streets = Vec::new();
     for (s, street) in inputs.streets.iter().enumerate() {
         let area = union_of(
@@ -296,8 +287,14 @@ pub fn generate(data_dir: &Path, sources_dir: &Path, seed: u64) -> Result<Genera
                 write::collection("communities", &communities),
             ),
             ("grids.geojson", write::collection("grids", &grids)),
-            ("compounds.geojson", write::collection("compounds", &compounds)),
-            ("buildings.geojson", write::collection("buildings", &buildings)),
+            (
+                "compounds.geojson",
+                write::collection("compounds", &compounds),
+            ),
+            (
+                "buildings.geojson",
+                write::collection("buildings", &buildings),
+            ),
             ("sites.geojson", write::collection("sites", &sites)),
             ("workers.json", write::records(&workers)),
             ("building_heads.json", write::records(&heads)),

@@ -101,7 +101,8 @@ pub fn grow(space: &Space, members: &[usize], seeds: &[usize], targets: &[f64]) 
         }
         step *= 0.95;
     }
-    best.map(|(_, r)| r).unwrap_or_else(|| vec![0; members.len()])
+    best.map(|(_, r)| r)
+        .unwrap_or_else(|| vec![0; members.len()])
 }
 
 fn run(
@@ -259,7 +260,7 @@ mod tests {
         }
         // Connected: a flood fill inside each region from its seed reaches all of it.
         for (r, &seed) in seeds.iter().enumerate() {
-            let mut seen = vec![false; 100];
+            let mut seen = [false; 100];
             let mut stack = vec![seed];
             seen[seed] = true;
             while let Some(c) = stack.pop() {

@@ -57,7 +57,16 @@ struct Place {
 fn place_name(stop: &str) -> String {
     let base = stop.split(['（', '(']).next().unwrap_or_default();
     const SUFFIXES: [&str; 11] = [
-        "北区", "东校区", "东南门", "一号门", "北门", "南门", "东门", "西门", "北站", "东站",
+        "北区",
+        "东校区",
+        "东南门",
+        "一号门",
+        "北门",
+        "南门",
+        "东门",
+        "西门",
+        "北站",
+        "东站",
         "场站",
     ];
     let cut = SUFFIXES
@@ -257,16 +266,27 @@ pub fn place(
     let mut centres = Vec::new();
     if let Some(cell) = residential_nearest(&all, centre) {
         let at = cx.point_in(cell, centre);
-        centres.push(cx.add(at, cell, SiteKind::DistrictCentre, "芝罘区党群服务中心".to_owned()));
+        centres.push(cx.add(
+            at,
+            cell,
+            SiteKind::DistrictCentre,
+            "芝罘区党群服务中心".to_owned(),
+        ));
     }
     for (s, street) in inputs.streets.iter().enumerate() {
         let cell = areas.street_seed_cells[s];
         let at = cx.point_in(cell, areas.street_seeds[s]);
-        centres.push(cx.add(at, cell, SiteKind::StreetCentre, format!("{}党群服务中心", street.name)));
+        centres.push(cx.add(
+            at,
+            cell,
+            SiteKind::StreetCentre,
+            format!("{}党群服务中心", street.name),
+        ));
     }
     let mut community_centres = Vec::new();
     for (c, community) in inputs.communities.iter().enumerate() {
-        let mine = |cell: usize| areas.grid_of_cell[cell] != usize::MAX && community_of_cell(cell) == c;
+        let mine =
+            |cell: usize| areas.grid_of_cell[cell] != usize::MAX && community_of_cell(cell) == c;
         let centre = weighted_centre(&mine);
         let Some(cell) = residential_nearest(&mine, centre) else {
             continue;
@@ -329,7 +349,12 @@ pub fn place(
         }
         let cell = cx.block_near(place.at);
         let at = cx.point_in(cell, place.at);
-        cx.add(at, cell, SiteKind::Station, format!("{}红港驿站", place.name));
+        cx.add(
+            at,
+            cell,
+            SiteKind::Station,
+            format!("{}红港驿站", place.name),
+        );
         let services = station_services(&mut cx);
         let contact = cx.namer.public_contact();
         let p = cx.last();
@@ -343,7 +368,14 @@ pub fn place(
         stations += 1;
     }
     const SHOPS: [&str; 8] = [
-        "便利店", "药店", "超市", "银行网点", "书店", "理发店", "快递驿站", "茶社",
+        "便利店",
+        "药店",
+        "超市",
+        "银行网点",
+        "书店",
+        "理发店",
+        "快递驿站",
+        "茶社",
     ];
     let weights: Vec<f64> = placed
         .buildings
@@ -376,9 +408,8 @@ pub fn place(
             continue;
         }
         let shop = cx.namer.choose(&SHOPS);
-        let road = building.address.split(['号']).next().unwrap_or_default().to_owned();
-        let road_name: String = road.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
-        cx.add(at, building.cell, SiteKind::Station, format!("{road_name}{shop}红港驿站"));
+        let name = format!("{}{shop}红港驿站", building.road);
+        cx.add(at, building.cell, SiteKind::Station, name);
         let services = station_services(&mut cx);
         let contact = cx.namer.public_contact();
         let p = cx.last();
@@ -407,7 +438,12 @@ pub fn place(
         };
         let cell = cx.block_near(mid);
         let at = cx.point_in(cell, mid);
-        cx.add(at, cell, SiteKind::ServicePost, format!("城管岗亭服务点{}", k + 1));
+        cx.add(
+            at,
+            cell,
+            SiteKind::ServicePost,
+            format!("城管岗亭服务点{}", k + 1),
+        );
         let services = cx.namer.some(&CONVENIENCE_SERVICES, 4);
         let p = cx.last();
         p.category = Some("kiosk".to_owned());
@@ -419,7 +455,12 @@ pub fn place(
         for place in list {
             let cell = cx.block_near(place.at);
             let at = cx.point_in(cell, place.at);
-            cx.add(at, cell, SiteKind::ServicePost, format!("{}{host}服务点", place.name));
+            cx.add(
+                at,
+                cell,
+                SiteKind::ServicePost,
+                format!("{}{host}服务点", place.name),
+            );
             let services = cx.namer.some(&CONVENIENCE_SERVICES, 4);
             let p = cx.last();
             p.category = Some(category.to_owned());
@@ -450,7 +491,16 @@ pub fn place(
     posts(&mut cx, &small_open, "pocket_park", "口袋公园", false);
     let sights = places(
         inputs,
-        &["风景区", "博物馆", "所城里", "栈桥", "烟台山", "海水浴场", "码头", "滨海广场"],
+        &[
+            "风景区",
+            "博物馆",
+            "所城里",
+            "栈桥",
+            "烟台山",
+            "海水浴场",
+            "码头",
+            "滨海广场",
+        ],
         &["医院"],
     );
     posts(&mut cx, &sights, "visitor_centre", "游客中心", true);
@@ -471,7 +521,11 @@ fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &P
             }
             None => {
                 let c = placed.buildings[k * placed.buildings.len() / 8].cell;
-                (format!("商圈{}", k + 1), c, cx.point_in(c, cx.cells.cells[c].inside))
+                (
+                    format!("商圈{}", k + 1),
+                    c,
+                    cx.point_in(c, cx.cells.cells[c].inside),
+                )
             }
         };
         cx.add(at, cell, SiteKind::Alliance, format!("{name}商圈党建联盟"));
@@ -484,25 +538,43 @@ fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &P
     // Red-property estates and governance committees in compounds, spread evenly.
     let compounds = &placed.compounds;
     let pick = |n: usize, offset: usize| -> Vec<usize> {
-        (0..n).map(|k| (k * compounds.len() / n + offset) % compounds.len().max(1)).collect()
+        (0..n)
+            .map(|k| (k * compounds.len() / n + offset) % compounds.len().max(1))
+            .collect()
     };
     for k in pick(15, 0) {
-        let Some(compound) = compounds.get(k) else { continue };
+        let Some(compound) = compounds.get(k) else {
+            continue;
+        };
         let at = cx.point_in(compound.cell, compound.gates[0]);
-        cx.add(at, compound.cell, SiteKind::RedProperty, format!("{}红色物业示范小区", compound.name));
+        cx.add(
+            at,
+            compound.cell,
+            SiteKind::RedProperty,
+            format!("{}红色物业示范小区", compound.name),
+        );
         cx.last().resources = vec![resource("venue", "红色物业服务站", 20, "座")];
     }
     for k in pick(68, 3) {
-        let Some(compound) = compounds.get(k) else { continue };
+        let Some(compound) = compounds.get(k) else {
+            continue;
+        };
         let at = cx.point_in(compound.cell, compound.gates[0]);
-        cx.add(at, compound.cell, SiteKind::GovernanceCommittee, format!("{}治理委员会", compound.name));
+        cx.add(
+            at,
+            compound.cell,
+            SiteKind::GovernanceCommittee,
+            format!("{}治理委员会", compound.name),
+        );
         cx.last().resources = vec![resource("volunteers", "委员", 7, "人")];
     }
     // The property centre and the industry party organisations near the district centre.
     let district_cell = cx.sites[0].cell;
     let near_centre: Vec<usize> = {
         let c = cx.cells.cells[district_cell].inside;
-        let mut blocks: Vec<usize> = (0..cx.cells.cells.len()).filter(|&b| cx.cells.cells[b].block).collect();
+        let mut blocks: Vec<usize> = (0..cx.cells.cells.len())
+            .filter(|&b| cx.cells.cells[b].block)
+            .collect();
         blocks.sort_by(|&a, &b| {
             distance(c, cx.cells.cells[a].inside).total_cmp(&distance(c, cx.cells.cells[b].inside))
         });
@@ -510,7 +582,12 @@ fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &P
     };
     if let Some(&cell) = near_centre.first() {
         let at = cx.point_in(cell, cx.cells.cells[cell].inside);
-        cx.add(at, cell, SiteKind::PropertyCentre, "芝罘区物业党群服务中心".to_owned());
+        cx.add(
+            at,
+            cell,
+            SiteKind::PropertyCentre,
+            "芝罘区物业党群服务中心".to_owned(),
+        );
         cx.last().resources = vec![resource("training", "物业党建培训", 120, "人次/年")];
     }
     const INDUSTRIES: [(&str, &str); 8] = [
@@ -524,10 +601,22 @@ fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &P
         ("社会组织", "training"),
     ];
     for (k, (industry, kind)) in INDUSTRIES.iter().enumerate() {
-        let Some(&cell) = near_centre.get(1 + k) else { continue };
+        let Some(&cell) = near_centre.get(1 + k) else {
+            continue;
+        };
         let at = cx.point_in(cell, cx.cells.cells[cell].inside);
-        cx.add(at, cell, SiteKind::IndustryPartyOrg, format!("芝罘区{industry}行业党委"));
-        cx.last().resources = vec![resource(kind, &format!("{industry}行业服务"), 50, "人次/月")];
+        cx.add(
+            at,
+            cell,
+            SiteKind::IndustryPartyOrg,
+            format!("芝罘区{industry}行业党委"),
+        );
+        cx.last().resources = vec![resource(
+            kind,
+            &format!("{industry}行业服务"),
+            50,
+            "人次/月",
+        )];
     }
     // Co-building units at the real hospitals, schools and fire station.
     let units: [(&[&str], &str); 3] = [
@@ -568,7 +657,16 @@ fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &P
 
 fn teams(cx: &mut Context, inputs: &Inputs) {
     const THEMES: [&str; 10] = [
-        "红心", "夕阳红", "巾帼", "青年突击", "法律援助", "健康义诊", "助老", "环保", "文明劝导", "邻里守望",
+        "红心",
+        "夕阳红",
+        "巾帼",
+        "青年突击",
+        "法律援助",
+        "健康义诊",
+        "助老",
+        "环保",
+        "文明劝导",
+        "邻里守望",
     ];
     const ORGS: [(&str, &str); 6] = [
         ("社工服务中心", "volunteers"),
@@ -638,7 +736,10 @@ fn teams(cx: &mut Context, inputs: &Inputs) {
                 }
                 let p = cx.last();
                 p.resources = vec![res];
-                p.paired_community_ids = paired.into_iter().filter_map(|id| Id::new(id).ok()).collect();
+                p.paired_community_ids = paired
+                    .into_iter()
+                    .filter_map(|id| Id::new(id).ok())
+                    .collect();
             }
         }
     }

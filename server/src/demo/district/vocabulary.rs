@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 use crate::demo::SeededRng;
 
 const NAME_CHARS: &str = "安宝昌长春德东丰福富海和恒华佳锦康乐丽隆明宁平祺青庆瑞山盛泰通万文祥新兴旭阳怡永裕振卓翠松柏桂兰荷";
-const COMPOUND_SUFFIXES: [&str; 8] = [
-    "小区", "花园", "家园", "苑", "新村", "公寓", "山庄", "名居",
-];
+const COMPOUND_SUFFIXES: [&str; 8] = ["小区", "花园", "家园", "苑", "新村", "公寓", "山庄", "名居"];
 const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段曲";
 const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅志鹏辉燕丹宁博文雪飞晨阳海波亮新凤春雷";
 
@@ -29,7 +27,14 @@ pub const GOVERNMENT_SERVICES: [&str; 6] = [
     "养老认证",
 ];
 pub const CONVENIENCE_SERVICES: [&str; 8] = [
-    "饮水", "休息", "充电", "卫生间", "医药箱", "雨具", "图书", "微波炉",
+    "饮水",
+    "休息",
+    "充电",
+    "卫生间",
+    "医药箱",
+    "雨具",
+    "图书",
+    "微波炉",
 ];
 
 pub struct Namer {
@@ -122,14 +127,15 @@ impl Namer {
     }
 
     pub fn choose<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        *self.pick(items)
+        self.pick::<&str>(items)
     }
 }
 
 /// A weekly schedule with closures. `days` are ISO weekdays (1 = Monday), times are
 /// local (Asia/Shanghai), `closures` are dates on which the site is shut.
 pub fn hours(weekdays: (&str, &str), weekend: Option<(&str, &str)>) -> Value {
-    let mut weekly = vec![json!({"days": [1, 2, 3, 4, 5], "open": weekdays.0, "close": weekdays.1})];
+    let mut weekly =
+        vec![json!({"days": [1, 2, 3, 4, 5], "open": weekdays.0, "close": weekdays.1})];
     if let Some((open, close)) = weekend {
         weekly.push(json!({"days": [6, 7], "open": open, "close": close}));
     }

@@ -5,6 +5,7 @@
 use geo::{Coord, MultiPolygon, Polygon};
 use serde::Serialize;
 
+use super::simple_rings::simple_rings;
 use crate::geo::LocalProjection;
 
 /// Lon/lat of a local point, rounded to 7 decimals.
@@ -35,7 +36,7 @@ fn polygon(projection: &LocalProjection, p: &Polygon<f64>) -> Vec<Vec<Vec<f64>>>
 
 /// A Polygon when there is one part, else a MultiPolygon.
 pub fn area_geometry(projection: &LocalProjection, area: &MultiPolygon<f64>) -> geojson::Value {
-    let parts: Vec<Vec<Vec<Vec<f64>>>> = area
+    let parts: Vec<Vec<Vec<Vec<f64>>>> = simple_rings(area)
         .iter()
         .map(|p| polygon(projection, p))
         .filter(|p| !p.is_empty())

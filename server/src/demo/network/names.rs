@@ -226,7 +226,10 @@ mod tests {
     fn road_tokens_split_junction_names_and_drop_brackets() {
         assert_eq!(road_tokens("胜利南路荆山路口"), ["胜利南路", "荆山路"]);
         assert_eq!(road_tokens("德广街口"), ["德广街"]);
-        assert_eq!(road_tokens("华海中医医院（楚凤一街南口）"), Vec::<String>::new());
+        assert_eq!(
+            road_tokens("华海中医医院（楚凤一街南口）"),
+            Vec::<String>::new()
+        );
         assert_eq!(road_tokens("毓璜顶公园"), Vec::<String>::new());
         assert_eq!(road_tokens("奇山中街"), ["奇山中街"]);
     }
