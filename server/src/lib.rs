@@ -12,6 +12,7 @@ pub mod index;
 pub mod locate;
 pub mod model;
 pub mod network;
+pub mod reach;
 pub mod store;
 
 use std::path::Path;

@@ -17,8 +17,8 @@ use crate::store::Dataset;
 
 #[derive(Debug)]
 pub struct LocateQuery {
-    point: LonLat,
-    crs: Crs,
+    pub(super) point: LonLat,
+    pub(super) crs: Crs,
 }
 
 impl FromParams for LocateQuery {
@@ -151,19 +151,31 @@ pub async fn locate(
         .map_err(|e| ApiError::NotFound(format!("{e}: {}", query.point.rounded7())))?;
     let unmasked = caller.may_read_personal_data();
     let response = describe(ds, &located, query, unmasked, state.profile);
-    if unmasked {
-        tracing::info!(
-            target: "redgrid::audit",
-            role = ?caller.role(),
-            grid = response.grid.as_ref().map(|g| g.id.as_str()),
-            building = response.building.as_ref().map(|b| b.id.as_str()),
-            "unmasked personal data read by locate"
-        );
-    }
+    audit_unmasked(&caller, &response, "locate");
     Ok(Json(response))
 }
 
-fn describe(
+impl LocateResponse {
+    pub(super) fn community_id(&self) -> Option<&str> {
+        self.community.as_ref().map(|c| c.id.as_str())
+    }
+}
+
+/// Logs, to the audit target, an answer that carried unmasked personal data.
+pub(super) fn audit_unmasked(caller: &Caller, response: &LocateResponse, endpoint: &str) {
+    if response.personal_data == "unmasked" {
+        tracing::info!(
+            target: "redgrid::audit",
+            role = ?caller.role(),
+            endpoint,
+            grid = response.grid.as_ref().map(|g| g.id.as_str()),
+            building = response.building.as_ref().map(|b| b.id.as_str()),
+            "unmasked personal data read"
+        );
+    }
+}
+
+pub(super) fn describe(
     ds: &Dataset,
     at: &Located,
     query: LocateQuery,

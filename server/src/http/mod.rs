@@ -1,6 +1,7 @@
 //! The HTTP layer: shared state, the router, and one module per resource. Handlers
 //! extract validated input, call the core and map the result; nothing more.
 
+mod dispatch;
 pub mod error;
 pub mod extract;
 mod health;
@@ -8,6 +9,8 @@ mod layers;
 mod locate;
 mod ogc;
 mod openapi;
+mod reach;
+mod walking;
 mod web;
 mod writes;
 
@@ -21,6 +24,8 @@ use crate::auth::TokenStore;
 use crate::config::Profile;
 use crate::index::Indexes;
 use crate::network::WalkGraph;
+use crate::reach::{Reach, SNAP_RADIUS_M, Targets};
+use crate::store::Dataset;
 use crate::store::{LayerId, Store};
 use error::ApiError;
 
@@ -35,6 +40,8 @@ pub struct Inner {
     pub store: Store,
     pub indexes: Indexes,
     pub graph: WalkGraph,
+    pub reach: Reach,
+    pub targets: Targets,
     pub tokens: TokenStore,
     pub profile: Profile,
     pub public_boundaries: bool,
@@ -60,10 +67,14 @@ impl AppState {
         let indexes = Indexes::build(store.dataset());
         let graph = WalkGraph::from_network(&store.dataset().network, &indexes.projection);
         let health = health::Health::of(&store, profile, &graph);
+        let reach = Reach::new(&graph, SNAP_RADIUS_M);
+        let targets = targets_of(store.dataset(), &indexes, &graph, &reach);
         Self(Arc::new(Inner {
             store,
             indexes,
             graph,
+            reach,
+            targets,
             tokens,
             profile,
             public_boundaries,
@@ -83,12 +94,33 @@ impl AppState {
     }
 }
 
+/// Sites (their points) and buildings (their centroids) placed on the network.
+fn targets_of(ds: &Dataset, indexes: &Indexes, graph: &WalkGraph, reach: &Reach) -> Targets {
+    use geo::Centroid;
+    let project = |p: geo::Point<f64>| {
+        let (x, y) = indexes.projection.project_xy(p.x(), p.y());
+        [x, y]
+    };
+    Targets::new(
+        graph,
+        reach,
+        ds.sites.iter().map(|s| project(s.geometry)),
+        ds.buildings
+            .iter()
+            .map(|b| b.geometry.centroid().map(project)),
+    )
+}
+
 /// The whole application: API, OGC API – Features, and the web page.
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new()
         .route("/health", get(health::health))
         .route("/layers", get(layers::layers))
         .route("/locate", get(locate::locate))
+        .route("/nearest", get(reach::nearest))
+        .route("/isochrone", get(reach::isochrone))
+        .route("/sites/{id}/service-area", get(reach::service_area))
+        .route("/dispatch", get(dispatch::dispatch))
         .route("/openapi.json", get(openapi::openapi_json));
     if state.profile == Profile::Internal {
         api = api.merge(writes::routes());

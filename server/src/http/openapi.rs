@@ -11,6 +11,10 @@ use utoipa::{Modify, OpenApi};
         super::health::health,
         super::layers::layers,
         super::locate::locate,
+        super::reach::nearest,
+        super::reach::isochrone,
+        super::reach::service_area,
+        super::dispatch::dispatch,
         super::writes::create_site,
         super::writes::update_site,
         super::writes::delete_site,
@@ -27,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         super::ogc::item,
         openapi_json,
     ),
-    components(schemas(super::error::Problem, super::error::FieldError)),
+    components(schemas(super::error::Problem, super::error::FieldError, super::walking::Basis, super::reach::Snapped)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

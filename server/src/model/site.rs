@@ -27,15 +27,17 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    /// The service points of the 5-minute party-mass service circle.
+    pub const SERVICE_POINTS: [SiteKind; 4] = [
+        SiteKind::DistrictCentre,
+        SiteKind::StreetCentre,
+        SiteKind::CommunityCentre,
+        SiteKind::Station,
+    ];
+
     /// Counted as a service point of the 5-minute circle by default.
     pub fn is_service_point(self) -> bool {
-        matches!(
-            self,
-            SiteKind::DistrictCentre
-                | SiteKind::StreetCentre
-                | SiteKind::CommunityCentre
-                | SiteKind::Station
-        )
+        Self::SERVICE_POINTS.contains(&self)
     }
 }
 

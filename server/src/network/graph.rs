@@ -18,6 +18,11 @@ impl NodeId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The node at position `i` of a graph's node arrays.
+    pub(crate) fn from_index(i: usize) -> Self {
+        Self(i as u32)
+    }
 }
 
 impl EdgeId {

@@ -29,6 +29,12 @@ pub struct Snapper {
     tree: RTree<Segment>,
 }
 
+impl std::fmt::Debug for Snapper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snapper({} segments)", self.tree.size())
+    }
+}
+
 fn dm(metres: f64) -> u32 {
     (metres * 10.0).round().clamp(0.0, f64::from(UNREACHED - 1)) as u32
 }
@@ -53,26 +59,8 @@ impl Snapper {
     pub fn candidates(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64) -> Vec<Snap> {
         let mut best: Vec<(Snap, f64)> = Vec::new();
         for seg in self.tree.locate_within_distance(p, radius_m * radius_m) {
-            let (edge, start_m) = seg.data;
-            let (a, b) = (seg.geom().from, seg.geom().to);
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len2 = dx * dx + dy * dy;
-            let t = if len2 > 0.0 {
-                (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let point = [a[0] + t * dx, a[1] + t * dy];
-            let offset = ((p[0] - point[0]).powi(2) + (p[1] - point[1]).powi(2)).sqrt();
-            let along =
-                (start_m + t * len2.sqrt()).min(f64::from(graph.edge(edge).length_dm) / 10.0);
-            let snap = Snap {
-                edge,
-                along_dm: dm(along),
-                offset_dm: dm(offset),
-                point,
-            };
-            match best.iter_mut().find(|(s, _)| s.edge == edge) {
+            let (snap, offset) = snap_on(graph, seg, p);
+            match best.iter_mut().find(|(s, _)| s.edge == snap.edge) {
                 Some(found) if offset < found.1 => *found = (snap, offset),
                 Some(_) => {}
                 None => best.push((snap, offset)),
@@ -81,6 +69,45 @@ impl Snapper {
         best.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.edge.cmp(&y.0.edge)));
         best.into_iter().map(|(snap, _)| snap).collect()
     }
+
+    /// The `k` nearest edges within `radius_m` of `p`, each at its nearest point,
+    /// nearest first: `candidates` cut to `k`, visiting only the segments it needs.
+    pub fn nearest(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64, k: usize) -> Vec<Snap> {
+        let mut found: Vec<Snap> = Vec::with_capacity(k);
+        for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+            if d2 > radius_m * radius_m || found.len() == k {
+                break;
+            }
+            // Segments come nearest first, so an edge's first segment is its nearest.
+            if !found.iter().any(|s| s.edge == seg.data.0) {
+                found.push(snap_on(graph, seg, p).0);
+            }
+        }
+        found
+    }
+}
+
+/// Where `p` meets one segment, and how far it is.
+fn snap_on(graph: &WalkGraph, seg: &Segment, p: [f64; 2]) -> (Snap, f64) {
+    let (edge, start_m) = seg.data;
+    let (a, b) = (seg.geom().from, seg.geom().to);
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let point = [a[0] + t * dx, a[1] + t * dy];
+    let offset = ((p[0] - point[0]).powi(2) + (p[1] - point[1]).powi(2)).sqrt();
+    let along = (start_m + t * len2.sqrt()).min(f64::from(graph.edge(edge).length_dm) / 10.0);
+    let snap = Snap {
+        edge,
+        along_dm: dm(along),
+        offset_dm: dm(offset),
+        point,
+    };
+    (snap, offset)
 }
 
 /// Search sources for a point's snaps: each reaches both ends of its edge.

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod dispatch;
 mod locate;
 mod ogc;
+mod reach;
 mod service;

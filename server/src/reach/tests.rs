@@ -1,0 +1,341 @@
+//! The engine against independent oracles: Floyd–Warshall on random graphs, a plain
+//! O(V²) Dijkstra over an explicitly built (node, leg) graph for the private-road
+//! rule, and the geometry of fixtures whose answers are known in closed form.
+
+#![allow(clippy::needless_range_loop)] // index loops read best on adjacency matrices
+
+use geo::{Area, Contains, Winding};
+use proptest::prelude::*;
+
+use super::*;
+use crate::network::GraphLine;
+
+fn line(points: Vec<[f64; 2]>, ends: [usize; 2], private: bool) -> GraphLine<usize> {
+    GraphLine {
+        points,
+        ends,
+        private,
+        bridge: false,
+        ferry: false,
+    }
+}
+
+/// Nodes on a circle of radius 1 km (ids = keys), edges straight between them.
+fn circle_graph(n: usize, edges: &[(usize, usize, bool)]) -> (WalkGraph, Vec<[f64; 2]>) {
+    let pos: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let t = i as f64 / n as f64 * std::f64::consts::TAU;
+            [1000.0 * t.cos(), 1000.0 * t.sin()]
+        })
+        .collect();
+    // Zero-length lines first so that node i gets id i.
+    let mut lines: Vec<GraphLine<usize>> = (0..n)
+        .map(|i| line(vec![pos[i], pos[i]], [i, i], false))
+        .collect();
+    for &(a, b, private) in edges {
+        lines.push(line(vec![pos[a], pos[b]], [a, b], private));
+    }
+    (WalkGraph::from_lines(lines), pos)
+}
+
+/// Plain O(V²) Dijkstra over (node, leg) states built from the rule's table.
+fn reference(graph: &WalkGraph, seeds: &[Seed]) -> Vec<[u64; 3]> {
+    const TABLE: [[Option<u8>; 2]; 3] = [
+        // (public, private) from FIRST, PUBLIC, LAST
+        [Some(1), Some(0)],
+        [Some(1), Some(2)],
+        [None, Some(2)],
+    ];
+    let n = graph.node_count();
+    let mut dist = vec![[u64::MAX; 3]; n];
+    let mut done = vec![[false; 3]; n];
+    for s in seeds {
+        let d = &mut dist[s.node.index()][s.leg as usize];
+        *d = (*d).min(u64::from(s.dist_dm));
+    }
+    loop {
+        let mut best: Option<(u64, usize, usize)> = None;
+        for (i, row) in dist.iter().enumerate() {
+            for l in 0..3 {
+                if !done[i][l] && row[l] < u64::MAX && best.is_none_or(|b| row[l] < b.0) {
+                    best = Some((row[l], i, l));
+                }
+            }
+        }
+        let Some((d, i, l)) = best else { break };
+        done[i][l] = true;
+        for arc in graph.arcs(crate::network::NodeId::from_index(i)) {
+            let private = graph.edge(arc.edge).private;
+            if let Some(next) = TABLE[l][usize::from(private)] {
+                let nd = d + u64::from(arc.length_dm);
+                let h = arc.head.index();
+                if nd < dist[h][next as usize] {
+                    dist[h][next as usize] = nd;
+                }
+            }
+        }
+    }
+    dist
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_search_matches_a_plain_dijkstra_over_legs(
+        n in 2usize..12,
+        raw_edges in proptest::collection::vec((0usize..12, 0usize..12, any::<bool>()), 1..30),
+        origin in 0usize..12,
+    ) {
+        let edges: Vec<(usize, usize, bool)> = raw_edges
+            .into_iter()
+            .map(|(a, b, p)| (a % n, b % n, p))
+            .filter(|(a, b, _)| a != b)
+            .collect();
+        let (graph, _) = circle_graph(n, &edges);
+        let origin = origin % n;
+        let seeds = [Seed { node: crate::network::NodeId::from_index(origin), dist_dm: 0, leg: FIRST, source: 0 }];
+        let mut state = SearchState::new(graph.node_count());
+        state.run(&graph, &seeds, UNREACHED - 1, |_, _, _, _| true);
+        let expected = reference(&graph, &seeds);
+        for i in 0..n {
+            for l in 0..3u8 {
+                let got = state.dist(crate::network::NodeId::from_index(i), l);
+                let want = expected[i][l as usize];
+                prop_assert_eq!(u64::from(got), if want == u64::MAX { u64::from(UNREACHED) } else { want });
+            }
+        }
+        // A second search on the same state forgets the first (generation stamps).
+        state.run(&graph, &seeds, 0, |_, _, _, _| true);
+        for i in (0..n).filter(|&i| i != origin) {
+            prop_assert_eq!(state.dist_before(crate::network::NodeId::from_index(i), false).0, UNREACHED);
+        }
+    }
+
+    #[test]
+    fn with_public_edges_only_the_search_matches_floyd_warshall(
+        n in 2usize..10,
+        raw_edges in proptest::collection::vec((0usize..10, 0usize..10), 1..25),
+    ) {
+        let edges: Vec<(usize, usize, bool)> = raw_edges
+            .into_iter()
+            .map(|(a, b)| (a % n, b % n, false))
+            .filter(|(a, b, _)| a != b)
+            .collect();
+        let (graph, _) = circle_graph(n, &edges);
+        let mut fw = vec![vec![u64::MAX / 4; n]; n];
+        for (i, row) in fw.iter_mut().enumerate() {
+            row[i] = 0;
+        }
+        for (_, e) in graph.edges() {
+            let (a, b) = (e.a.index(), e.b.index());
+            let w = u64::from(e.length_dm);
+            fw[a][b] = fw[a][b].min(w);
+            fw[b][a] = fw[b][a].min(w);
+        }
+        for k in 0..n { for i in 0..n { for j in 0..n {
+            fw[i][j] = fw[i][j].min(fw[i][k] + fw[k][j]);
+        }}}
+        let mut state = SearchState::new(n);
+        for origin in 0..n {
+            let seeds = [Seed { node: crate::network::NodeId::from_index(origin), dist_dm: 0, leg: PUBLIC, source: 0 }];
+            state.run(&graph, &seeds, UNREACHED - 1, |_, _, _, _| true);
+            for j in 0..n {
+                let got = state.dist_before(crate::network::NodeId::from_index(j), false).0;
+                let want = if fw[origin][j] >= u64::MAX / 4 { u64::from(UNREACHED) } else { fw[origin][j] };
+                prop_assert_eq!(u64::from(got), want);
+            }
+        }
+    }
+}
+
+/// A square lattice of `n` × `n` nodes `step` metres apart.
+fn lattice(n: usize, step: f64) -> WalkGraph {
+    let mut lines = Vec::new();
+    for j in 0..n {
+        for i in 0..n {
+            let p = [i as f64 * step, j as f64 * step];
+            if i + 1 < n {
+                lines.push(line(
+                    vec![p, [p[0] + step, p[1]]],
+                    [j * n + i, j * n + i + 1],
+                    false,
+                ));
+            }
+            if j + 1 < n {
+                lines.push(line(
+                    vec![p, [p[0], p[1] + step]],
+                    [j * n + i, (j + 1) * n + i],
+                    false,
+                ));
+            }
+        }
+    }
+    WalkGraph::from_lines(lines)
+}
+
+fn isochrone(graph: &WalkGraph, at: [f64; 2], budgets: &[f64], bands: Bands) -> Vec<Contour> {
+    let reach = Reach::new(graph, SNAP_RADIUS_M);
+    let origin = reach.place(graph, at).unwrap();
+    let mut state = SearchState::new(graph.node_count());
+    let max = budgets.iter().copied().fold(0.0, f64::max);
+    search(graph, &mut state, &origin, (max * 10.0) as u32);
+    contours(graph, &reach, &state, &origin, budgets, 10.0, bands)
+}
+
+#[test]
+fn on_a_10_m_lattice_the_300_m_contour_is_the_l1_diamond() {
+    let graph = lattice(101, 10.0);
+    let c = isochrone(&graph, [500.0, 500.0], &[300.0], Bands::Nested);
+    let area = c[0].area.unsigned_area();
+    let diamond = 2.0 * 300.0 * 300.0;
+    assert!(
+        (area / diamond - 1.0).abs() <= 0.05,
+        "area {area:.0} m² against {diamond:.0}"
+    );
+    assert!(c[0].area.contains(&geo::Point::new(790.0, 500.0)));
+    assert!(
+        !c[0].area.contains(&geo::Point::new(720.0, 720.0)),
+        "a corner of the square is out"
+    );
+}
+
+#[test]
+fn along_one_400_m_edge_from_its_end_the_contour_stops_at_300_m() {
+    let graph = WalkGraph::from_lines([line(vec![[0.0, 0.0], [400.0, 0.0]], [0, 1], false)]);
+    let c = isochrone(&graph, [0.0, 0.0], &[300.0], Bands::Nested);
+    use geo::BoundingRect;
+    let rect = c[0].area.bounding_rect().unwrap();
+    assert!(
+        (rect.max().x - 300.0).abs() <= 10.0,
+        "ends at {}",
+        rect.max().x
+    );
+    assert!(rect.min().x >= -110.0);
+}
+
+#[test]
+fn contours_nest_and_have_valid_counter_clockwise_exteriors() {
+    let graph = lattice(61, 20.0);
+    let budgets = [300.0, 500.0, 800.0];
+    let c = isochrone(&graph, [600.0, 600.0], &budgets, Bands::Nested);
+    for pair in c.windows(2) {
+        let inner_outside =
+            geo::BooleanOps::difference(&pair[0].area, &pair[1].area).unsigned_area();
+        assert!(
+            inner_outside < 1.0,
+            "{} m² of the smaller contour outside the larger",
+            inner_outside
+        );
+    }
+    for contour in &c {
+        use geo::Validation;
+        assert!(contour.area.is_valid());
+        for p in &contour.area {
+            assert!(p.exterior().is_ccw());
+            assert!(p.interiors().iter().all(|r| r.is_cw()));
+        }
+    }
+    let disjoint = isochrone(&graph, [600.0, 600.0], &budgets, Bands::Disjoint);
+    let ring = disjoint[1].area.unsigned_area();
+    let expected = c[1].area.unsigned_area() - c[0].area.unsigned_area();
+    assert!(
+        (ring / expected - 1.0).abs() < 0.03,
+        "ring {ring:.0} m², expected {expected:.0}"
+    );
+}
+
+#[test]
+fn an_origin_with_nothing_in_budget_gets_empty_polygons() {
+    let graph = WalkGraph::from_lines([line(vec![[0.0, 0.0], [400.0, 0.0]], [0, 1], false)]);
+    let c = isochrone(&graph, [200.0, 90.0], &[50.0], Bands::Nested);
+    assert!(c[0].area.0.is_empty());
+}
+
+#[test]
+fn origin_and_target_on_one_edge_walk_directly_along_it() {
+    let graph = WalkGraph::from_lines([line(vec![[0.0, 0.0], [1000.0, 0.0]], [0, 1], false)]);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    let origin = reach.place(&graph, [300.0, 10.0]).unwrap();
+    let target = reach.place(&graph, [420.0, -20.0]).unwrap();
+    let mut state = SearchState::new(graph.node_count());
+    search(&graph, &mut state, &origin, 100_000);
+    let r = reach_target(&graph, &state, &origin, &target.snaps).unwrap();
+    assert_eq!(r.dist_dm, 100 + 1200 + 200);
+    let path = route(&graph, &state, &origin, &target.snaps, target.point, &r);
+    assert_eq!(
+        path,
+        vec![[300.0, 10.0], [300.0, 0.0], [420.0, 0.0], [420.0, -20.0]]
+    );
+}
+
+#[test]
+fn a_compound_road_is_no_short_cut_but_leads_to_homes_inside() {
+    // Public street 0-1-2-3 around a square, 100 m sides; a private road 0-4-2
+    // through the compound (141 m); a home on the private road at node 4.
+    let pos = [
+        [0.0, 0.0],
+        [100.0, 0.0],
+        [100.0, 100.0],
+        [0.0, 100.0],
+        [50.0, 50.0],
+    ];
+    let mut lines = vec![];
+    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 0)] {
+        lines.push(line(vec![pos[a], pos[b]], [a, b], false));
+    }
+    lines.push(line(vec![pos[0], pos[4]], [0, 4], true));
+    lines.push(line(vec![pos[4], pos[2]], [4, 2], true));
+    let graph = WalkGraph::from_lines(lines);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    let origin = reach.place(&graph, [-5.0, -5.0]).unwrap();
+    let mut state = SearchState::new(graph.node_count());
+    search(&graph, &mut state, &origin, 100_000);
+    // To the far corner: around the square (200 m), not through the compound (141 m).
+    let corner = reach.place(&graph, [105.0, 105.0]).unwrap();
+    let r = reach_target(&graph, &state, &origin, &corner.snaps).unwrap();
+    assert!(
+        r.dist_dm >= 2000,
+        "walked through the compound: {} dm",
+        r.dist_dm
+    );
+    // Home inside, by the compound road from the gate at node 0: 71 m + offsets.
+    let home = reach.place(&graph, [50.0, 52.0]).unwrap();
+    let r = reach_target(&graph, &state, &origin, &home.snaps).unwrap();
+    assert!(r.dist_dm < 800, "{} dm", r.dist_dm);
+}
+
+#[test]
+fn nearest_sites_stop_early_yet_match_a_full_search() {
+    let graph = lattice(30, 25.0);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    // Sites on a pseudo-random scatter, some off the streets.
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as f64 / f64::from(1u32 << 31)
+    };
+    let sites: Vec<[f64; 2]> = (0..60).map(|_| [next() * 725.0, next() * 725.0]).collect();
+    let targets = Targets::new(&graph, &reach, sites.iter().copied(), std::iter::empty());
+    let mut state = SearchState::new(graph.node_count());
+    for origin_xy in [[10.0, 10.0], [362.0, 371.0], [700.0, 20.0]] {
+        let origin = reach.place(&graph, origin_xy).unwrap();
+        for k in [1, 3, 10] {
+            let wanted = |i: usize| i % 3 != 0;
+            let fast = nearest_sites(&graph, &targets, &mut state, &origin, k, 50_000, wanted);
+            // Brute force: a full search, every wanted site's distance, sorted.
+            search(&graph, &mut state, &origin, 50_000);
+            let mut all: Vec<(u32, usize)> = (0..sites.len())
+                .filter(|&i| wanted(i))
+                .filter_map(|i| {
+                    let placed = targets.sites[i].as_ref()?;
+                    reach_target(&graph, &state, &origin, &placed.snaps).map(|r| (r.dist_dm, i))
+                })
+                .collect();
+            all.sort_unstable();
+            let fast_d: Vec<u32> = fast.iter().map(|(_, r)| r.dist_dm).collect();
+            let slow_d: Vec<u32> = all.iter().take(k).map(|&(d, _)| d).collect();
+            assert_eq!(fast_d, slow_d, "origin {origin_xy:?}, k {k}");
+        }
+    }
+}
