@@ -8,4 +8,4 @@ mod snap;
 
 pub use dijkstra::{UNREACHED, distances};
 pub use graph::{Arc, EdgeId, EdgeInfo, GraphLine, NodeId, WalkGraph};
-pub use snap::{Snap, Snapper, sources, walk_distance};
+pub use snap::{Nearby, Snap, Snapper, sources, walk_distance};

@@ -71,19 +71,63 @@ impl Snapper {
     }
 
     /// The `k` nearest edges within `radius_m` of `p`, each at its nearest point,
-    /// nearest first: `candidates` cut to `k`, visiting only the segments it needs.
+    /// nearest first: `candidates` cut to `k` (ties by edge id), visiting only the
+    /// segments it needs.
     pub fn nearest(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64, k: usize) -> Vec<Snap> {
-        let mut found: Vec<Snap> = Vec::with_capacity(k);
+        let mut found: Vec<(Snap, f64)> = Vec::with_capacity(k + 1);
         for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
-            if d2 > radius_m * radius_m || found.len() == k {
+            let kth = (found.len() >= k).then(|| found[k - 1].1);
+            // Past the radius, or past the k-th edge (ties with it still come in).
+            if d2 > radius_m * radius_m || kth.is_some_and(|kth| d2.sqrt() > kth) {
                 break;
             }
             // Segments come nearest first, so an edge's first segment is its nearest.
-            if !found.iter().any(|s| s.edge == seg.data.0) {
-                found.push(snap_on(graph, seg, p).0);
+            if !found.iter().any(|(s, _)| s.edge == seg.data.0) {
+                found.push(snap_on(graph, seg, p));
+                found.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.edge.cmp(&y.0.edge)));
             }
         }
-        found
+        found.truncate(k);
+        found.into_iter().map(|(snap, _)| snap).collect()
+    }
+}
+
+/// The segments near one place, to snap many points close to it without the tree.
+pub struct Nearby<'a> {
+    segments: Vec<&'a Segment>,
+}
+
+impl Snapper {
+    /// Every segment within `reach_m` of `centre`.
+    pub fn nearby(&self, centre: [f64; 2], reach_m: f64) -> Nearby<'_> {
+        Nearby {
+            segments: self
+                .tree
+                .locate_within_distance(centre, reach_m * reach_m)
+                .collect(),
+        }
+    }
+}
+
+impl Nearby<'_> {
+    /// As [`Snapper::candidates`] cut to `k`, for a point whose `k` nearest edges
+    /// within `radius_m` are among these segments.
+    pub fn nearest(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64, k: usize) -> Vec<Snap> {
+        let mut best: Vec<(Snap, f64)> = Vec::new();
+        for seg in &self.segments {
+            let (snap, offset) = snap_on(graph, seg, p);
+            if offset > radius_m {
+                continue;
+            }
+            match best.iter_mut().find(|(s, _)| s.edge == snap.edge) {
+                Some(found) if offset < found.1 => *found = (snap, offset),
+                Some(_) => {}
+                None => best.push((snap, offset)),
+            }
+        }
+        best.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.edge.cmp(&y.0.edge)));
+        best.truncate(k);
+        best.into_iter().map(|(snap, _)| snap).collect()
     }
 }
 
@@ -309,6 +353,14 @@ mod tests {
                     snapper.candidates(&g, p, 60.0),
                     snapper.candidates(&g, q, 60.0),
                 );
+                // The k-nearest search and a block's nearby segments agree with it.
+                for k in [1, 3] {
+                    let mut cut = sp.clone();
+                    cut.truncate(k);
+                    assert_eq!(snapper.nearest(&g, p, 60.0, k), cut);
+                    let nearby = snapper.nearby([p[0] + 7.0, p[1] - 4.0], 60.0 + 9.0);
+                    assert_eq!(nearby.nearest(&g, p, 60.0, k), cut);
+                }
                 let (bp, bq) = (brute_snaps(&g, p, 60.0), brute_snaps(&g, q, 60.0));
                 assert_eq!(sp.len(), bp.len(), "{p:?}");
                 for (s, b) in sp.iter().zip({

@@ -10,11 +10,13 @@
 use geo::{MultiPolygon, Orient, SimplifyVwPreserve, orient::Direction};
 
 use super::search::SearchState;
-use super::{Placed, Reach, reach_target};
+use super::{CANDIDATES, Placed, Reach, outside_compounds, reach_target};
 use crate::network::WalkGraph;
 
 /// Grid points of one isochrone at most (4,000 × 4,000).
 const MAX_CELLS: usize = 16_000_000;
+/// Grid points per side of a block snapped together.
+const BLOCK: usize = 6;
 /// The value of a grid point out of reach, metres.
 const UNREACHED_VALUE: f64 = 1e12;
 
@@ -69,13 +71,47 @@ pub fn contours(
     if nx * ny > MAX_CELLS {
         return empty();
     }
+    // A walk is never shorter than the straight line, so only grid points within the
+    // largest budget of the origin (plus a cell, to close the isolines) can be in.
+    let max_budget = budgets_m.iter().copied().fold(0.0, f64::max) + cell_m;
     let mut values = vec![-UNREACHED_VALUE; nx * ny];
-    for j in 0..ny {
-        for i in 0..nx {
-            let p = [x0 + i as f64 * cell_m, y0 + j as f64 * cell_m];
-            let snaps = reach.snaps(graph, p);
-            if let Some(r) = reach_target(graph, state, origin, &snaps) {
-                values[j * nx + i] = -f64::from(r.dist_dm) / 10.0;
+    // Grid points are snapped block by block: a point of a block of half-diagonal h
+    // around centre c has its k nearest edges among those within d_k(c) + 2h of c.
+    let radius = reach.snap_radius_m;
+    let half_diagonal = (BLOCK as f64 - 1.0) * cell_m / std::f64::consts::SQRT_2;
+    for bj in (0..ny).step_by(BLOCK) {
+        for bi in (0..nx).step_by(BLOCK) {
+            let centre = [
+                x0 + (bi as f64 + (BLOCK as f64 - 1.0) / 2.0) * cell_m,
+                y0 + (bj as f64 + (BLOCK as f64 - 1.0) / 2.0) * cell_m,
+            ];
+            let (dx, dy) = (centre[0] - origin.point[0], centre[1] - origin.point[1]);
+            if (dx * dx + dy * dy).sqrt() > max_budget + half_diagonal {
+                continue;
+            }
+            let k_nearest =
+                reach
+                    .snapper
+                    .nearest(graph, centre, radius + half_diagonal, CANDIDATES);
+            let reach_m = match k_nearest.get(CANDIDATES - 1) {
+                Some(kth) => (f64::from(kth.offset_dm) / 10.0 + 0.1 + 2.0 * half_diagonal)
+                    .min(radius + half_diagonal),
+                None => radius + half_diagonal,
+            };
+            let nearby = reach.snapper.nearby(centre, reach_m);
+            for j in bj..(bj + BLOCK).min(ny) {
+                for i in bi..(bi + BLOCK).min(nx) {
+                    let p = [x0 + i as f64 * cell_m, y0 + j as f64 * cell_m];
+                    let (dx, dy) = (p[0] - origin.point[0], p[1] - origin.point[1]);
+                    if dx * dx + dy * dy > max_budget * max_budget {
+                        continue;
+                    }
+                    let snaps =
+                        outside_compounds(graph, nearby.nearest(graph, p, radius, CANDIDATES));
+                    if let Some(r) = reach_target(graph, state, origin, &snaps) {
+                        values[j * nx + i] = -f64::from(r.dist_dm) / 10.0;
+                    }
+                }
             }
         }
     }

@@ -7,6 +7,7 @@
 //! the snap points + destination offset, every part counted in full; two snaps on the
 //! same edge also walk directly along it.
 
+mod field;
 mod isochrone;
 mod route;
 mod search;
@@ -14,6 +15,7 @@ mod targets;
 
 use crate::network::{Snap, Snapper, UNREACHED, WalkGraph};
 
+pub use field::{Nearest, service_field};
 pub use isochrone::{Bands, Contour, contours};
 pub use route::route;
 pub use search::{FIRST, LAST, Leg, PUBLIC, Pred, SearchPool, SearchState, Seed, leg_on, next_leg};
@@ -92,14 +94,19 @@ impl Reach {
 
     /// A point's snaps, possibly none.
     pub fn snaps(&self, graph: &WalkGraph, point: [f64; 2]) -> Vec<Snap> {
-        let mut snaps = self
+        let snaps = self
             .snapper
             .nearest(graph, point, self.snap_radius_m, CANDIDATES);
-        if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
-            snaps.retain(|s| !graph.edge(s.edge).private);
-        }
-        snaps
+        outside_compounds(graph, snaps)
     }
+}
+
+/// Drops private candidates when the nearest edge is public.
+pub fn outside_compounds(graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
+    if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
+        snaps.retain(|s| !graph.edge(s.edge).private);
+    }
+    snaps
 }
 
 /// The search seeds of an origin: both ends of each snapped edge, with the offset and

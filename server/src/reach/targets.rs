@@ -4,7 +4,7 @@
 
 use super::search::next_leg;
 use super::{Placed, Reach};
-use crate::network::{NodeId, WalkGraph};
+use crate::network::{EdgeId, NodeId, Snap, WalkGraph};
 
 /// A site reachable through a node: the extra walk from the node to the site (along
 /// the snapped edge, then the offset) and whether that edge is private.
@@ -29,6 +29,8 @@ pub struct Targets {
     pub buildings: Vec<Option<Placed>>,
     /// Sites reached through each node.
     access: Vec<Vec<Access>>,
+    /// Sites snapped to each edge, with the snap.
+    on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>>,
 }
 
 impl Targets {
@@ -42,8 +44,14 @@ impl Targets {
         let sites: Vec<Option<Placed>> = sites.map(place).collect();
         let buildings = buildings.map(|b| b.and_then(place)).collect();
         let mut access = vec![Vec::new(); graph.node_count()];
+        let mut on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>> =
+            std::collections::HashMap::new();
         for (i, placed) in sites.iter().enumerate() {
             for snap in placed.iter().flat_map(|p| &p.snaps) {
+                on_edge
+                    .entry(snap.edge)
+                    .or_default()
+                    .push((i as u32, *snap));
                 let e = graph.edge(snap.edge);
                 for (node, part) in [
                     (e.a, snap.along_dm),
@@ -61,7 +69,13 @@ impl Targets {
             sites,
             buildings,
             access,
+            on_edge,
         }
+    }
+
+    /// Sites snapped to `edge`.
+    pub fn sites_on(&self, edge: EdgeId) -> &[(u32, Snap)] {
+        self.on_edge.get(&edge).map_or(&[], Vec::as_slice)
     }
 
     /// Sites reached through `node`.

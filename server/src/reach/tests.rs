@@ -339,3 +339,40 @@ fn nearest_sites_stop_early_yet_match_a_full_search() {
         }
     }
 }
+
+#[test]
+fn the_service_field_gives_every_building_its_nearest_site() {
+    let graph = lattice(25, 30.0);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    let mut seed = 11u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as f64 / f64::from(1u32 << 31)
+    };
+    let sites: Vec<[f64; 2]> = (0..12).map(|_| [next() * 720.0, next() * 720.0]).collect();
+    let buildings: Vec<[f64; 2]> = (0..80).map(|_| [next() * 720.0, next() * 720.0]).collect();
+    let targets = Targets::new(
+        &graph,
+        &reach,
+        sites.iter().copied(),
+        buildings.iter().map(|&b| Some(b)),
+    );
+    let chosen = |i: usize| i % 4 != 1;
+    let mut state = SearchState::new(graph.node_count());
+    let field = service_field(&graph, &targets, &mut state, chosen, 4_000);
+    for (b, nearest) in field.iter().enumerate() {
+        // Brute force: from the building, every chosen site's walking distance.
+        let origin = targets.buildings[b].clone().unwrap();
+        search(&graph, &mut state, &origin, 4_000);
+        let best = (0..sites.len())
+            .filter(|&i| chosen(i))
+            .filter_map(|i| {
+                let placed = targets.sites[i].as_ref()?;
+                reach_target(&graph, &state, &origin, &placed.snaps).map(|r| r.dist_dm)
+            })
+            .filter(|&d| d <= 4_000)
+            .min();
+        assert_eq!(nearest.map(|n| n.dist_dm), best, "building {b}");
+    }
+    assert!(field.iter().filter(|n| n.is_some()).count() > 40);
+}
