@@ -17,6 +17,8 @@ pub enum Role {
     Viewer,
     Planner,
     Dispatcher,
+    /// A machine client such as the e呼应 platform: reads what a dispatcher reads.
+    Service,
     Admin,
 }
 
@@ -26,19 +28,26 @@ impl Role {
             Role::Viewer => "viewer",
             Role::Planner => "planner",
             Role::Dispatcher => "dispatcher",
+            Role::Service => "service",
             Role::Admin => "admin",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Role::Viewer, Role::Planner, Role::Dispatcher, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Role::Viewer,
+            Role::Planner,
+            Role::Dispatcher,
+            Role::Service,
+            Role::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     /// Names and phones of workers and building heads, unmasked.
     pub fn may_read_personal_data(self) -> bool {
-        matches!(self, Role::Dispatcher | Role::Admin)
+        matches!(self, Role::Dispatcher | Role::Service | Role::Admin)
     }
 
     /// Writes to data layers.

@@ -14,6 +14,7 @@ use tower::ServiceExt;
 
 pub const VIEWER: &str = "rg_test_viewer";
 pub const DISPATCHER: &str = "rg_test_dispatcher";
+pub const SERVICE: &str = "rg_test_service";
 pub const ADMIN: &str = "rg_test_admin";
 
 pub fn fixture_dir() -> PathBuf {
@@ -24,6 +25,7 @@ fn tokens() -> TokenStore {
     TokenStore::from_hashes([
         (hash_token(VIEWER), Role::Viewer),
         (hash_token(DISPATCHER), Role::Dispatcher),
+        (hash_token(SERVICE), Role::Service),
         (hash_token(ADMIN), Role::Admin),
     ])
 }

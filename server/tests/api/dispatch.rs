@@ -1,6 +1,8 @@
 //! `GET /api/v1/dispatch`: responsibility, walking resources and emergency units.
 
-use crate::common::{DISPATCHER, INTERNAL, assert_problem, get, send};
+use redgrid::geo::{Crs, LonLat};
+
+use crate::common::{DISPATCHER, INTERNAL, SERVICE, assert_problem, get, send};
 
 #[tokio::test]
 async fn dispatch_names_who_is_responsible_and_labels_straight_line_units() {
@@ -39,6 +41,20 @@ async fn dispatch_masks_people_unless_the_caller_is_a_dispatcher() {
         false
     );
     assert_eq!(dispatcher.json["locate"]["personal_data"], "unmasked");
+}
+
+#[tokio::test]
+async fn the_e_hu_ying_service_role_dispatches_in_gcj02_with_people_unmasked() {
+    let gcj = Crs::Gcj02.from_wgs84(LonLat::new(121.38165, 37.53165).unwrap());
+    let uri = format!(
+        "/api/v1/dispatch?lon={:.7}&lat={:.7}&crs=gcj02",
+        gcj.lon(),
+        gcj.lat()
+    );
+    let r = send(&INTERNAL, "GET", &uri, Some(SERVICE)).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["locate"]["building"]["id"], "B1");
+    assert_eq!(r.json["locate"]["grid"]["workers"][0]["masked"], false);
 }
 
 #[tokio::test]
