@@ -10,6 +10,7 @@ mod buildings;
 mod inputs;
 mod partition;
 mod people;
+mod resources;
 mod simple_rings;
 mod sites;
 mod vocabulary;

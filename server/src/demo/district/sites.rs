@@ -12,11 +12,7 @@
 //! - service posts: 24 urban-management kiosks beside primary roads, pocket parks at
 //!   the real parks among the stop names and in 20 small blocks without homes,
 //!   visitor centres at the real sights among the stop names;
-//! - the source's resources at its counts (8 alliances, 15 red-property estates, the
-//!   property centre, 68 governance committees, 8 industry party organisations, 619
-//!   volunteer teams, 486 social organisations) and co-building units at the real
-//!   hospitals, schools and fire station among the stop names (`bus_stop_proxy`),
-//!   plus one police station per street.
+//! - then the source's resources (`resources.rs`), through the same [`Context`].
 
 use geo::{Centroid, Closest, ClosestPoint, Contains, Coord, Point};
 use serde_json::{Value, json};
@@ -47,9 +43,9 @@ pub struct Site {
 }
 
 /// A real place read off the bus-stop names.
-struct Place {
-    name: String,
-    at: Coord<f64>,
+pub(super) struct Place {
+    pub(super) name: String,
+    pub(super) at: Coord<f64>,
 }
 
 /// Bus-stop names cut to the place: before any bracket, and before a stop suffix
@@ -77,7 +73,7 @@ fn place_name(stop: &str) -> String {
     base[..cut].to_owned()
 }
 
-fn places(inputs: &Inputs, include: &[&str], exclude: &[&str]) -> Vec<Place> {
+pub(super) fn places(inputs: &Inputs, include: &[&str], exclude: &[&str]) -> Vec<Place> {
     let mut out: Vec<Place> = Vec::new();
     for (name, &at) in inputs.base.stop_names.iter().zip(&inputs.base.stops) {
         let name = place_name(name);
@@ -92,17 +88,17 @@ fn places(inputs: &Inputs, include: &[&str], exclude: &[&str]) -> Vec<Place> {
     out
 }
 
-struct Context<'a> {
-    cells: &'a Cells,
-    areas: &'a Areas,
-    addresses: &'a mut Addresses,
-    namer: &'a mut Namer,
-    sites: Vec<Site>,
+pub(super) struct Context<'a> {
+    pub(super) cells: &'a Cells,
+    pub(super) areas: &'a Areas,
+    pub(super) addresses: &'a mut Addresses,
+    pub(super) namer: &'a mut Namer,
+    pub(super) sites: Vec<Site>,
 }
 
 impl Context<'_> {
     /// A point `INSET_M` inside `cell` from its edge nearest `near`.
-    fn point_in(&self, cell: usize, near: Coord<f64>) -> Coord<f64> {
+    pub(super) fn point_in(&self, cell: usize, near: Coord<f64>) -> Coord<f64> {
         let polygon = &self.cells.cells[cell].polygon;
         let mut best: Option<(f64, Coord<f64>)> = None;
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
@@ -142,7 +138,7 @@ impl Context<'_> {
     }
 
     /// The block nearest a point (the one holding it, if any).
-    fn block_near(&self, p: Coord<f64>) -> usize {
+    pub(super) fn block_near(&self, p: Coord<f64>) -> usize {
         let point = Point::from(p);
         let blocks = || (0..self.cells.cells.len()).filter(|&c| self.cells.cells[c].block);
         blocks()
@@ -156,7 +152,13 @@ impl Context<'_> {
             .unwrap_or(0)
     }
 
-    fn add(&mut self, at: Coord<f64>, cell: usize, kind: SiteKind, name: String) -> usize {
+    pub(super) fn add(
+        &mut self,
+        at: Coord<f64>,
+        cell: usize,
+        kind: SiteKind,
+        name: String,
+    ) -> usize {
         let address = self
             .addresses
             .number(at)
@@ -189,19 +191,19 @@ impl Context<'_> {
         self.sites.len() - 1
     }
 
-    fn last(&mut self) -> &mut SiteProps {
+    pub(super) fn last(&mut self) -> &mut SiteProps {
         let n = self.sites.len() - 1;
         &mut self.sites[n].props
     }
 
-    fn centre_services(&mut self) -> Vec<String> {
+    pub(super) fn centre_services(&mut self) -> Vec<String> {
         let mut s: Vec<String> = PARTY_SERVICES.iter().map(|s| (*s).to_owned()).collect();
         s.extend(GOVERNMENT_SERVICES.iter().map(|s| (*s).to_owned()));
         s.extend(self.namer.some(&CONVENIENCE_SERVICES, 5));
         s
     }
 
-    fn service_points(&self) -> impl Iterator<Item = Coord<f64>> + '_ {
+    pub(super) fn service_points(&self) -> impl Iterator<Item = Coord<f64>> + '_ {
         self.sites
             .iter()
             .filter(|s| s.props.kind.is_service_point())
@@ -209,7 +211,7 @@ impl Context<'_> {
     }
 }
 
-fn resource(kind: &str, name: &str, capacity: u32, unit: &str) -> Value {
+pub(super) fn resource(kind: &str, name: &str, capacity: u32, unit: &str) -> Value {
     json!({"type": kind, "name": name, "capacity": capacity, "unit": unit})
 }
 
@@ -505,242 +507,8 @@ pub fn place(
     );
     posts(&mut cx, &sights, "visitor_centre", "游客中心", true);
 
-    resources(&mut cx, inputs, &commercial, placed);
+    super::resources::resources(&mut cx, inputs, &commercial, placed);
 
     // Every site takes its street, community and grid from its cell.
     cx.sites
-}
-
-fn resources(cx: &mut Context, inputs: &Inputs, commercial: &[Place], placed: &Placed) {
-    // 8 alliances at the commercial places (further ones in the densest blocks).
-    for k in 0..8 {
-        let (name, cell, at) = match commercial.get(k) {
-            Some(place) => {
-                let cell = cx.block_near(place.at);
-                (place.name.clone(), cell, cx.point_in(cell, place.at))
-            }
-            None => {
-                let c = placed.buildings[k * placed.buildings.len() / 8].cell;
-                (
-                    format!("商圈{}", k + 1),
-                    c,
-                    cx.point_in(c, cx.cells.cells[c].inside),
-                )
-            }
-        };
-        cx.add(at, cell, SiteKind::Alliance, format!("{name}商圈党建联盟"));
-        let p = cx.last();
-        p.resources = vec![
-            resource("venue", "联盟共享会议室", 40, "座"),
-            resource("funding", "联盟共建资金", 100_000, "元/年"),
-        ];
-    }
-    // Red-property estates and governance committees in compounds, spread evenly.
-    let compounds = &placed.compounds;
-    let pick = |n: usize, offset: usize| -> Vec<usize> {
-        (0..n)
-            .map(|k| (k * compounds.len() / n + offset) % compounds.len().max(1))
-            .collect()
-    };
-    for k in pick(15, 0) {
-        let Some(compound) = compounds.get(k) else {
-            continue;
-        };
-        let at = cx.point_in(compound.cell, compound.gates[0]);
-        cx.add(
-            at,
-            compound.cell,
-            SiteKind::RedProperty,
-            format!("{}红色物业示范小区", compound.name),
-        );
-        cx.last().resources = vec![resource("venue", "红色物业服务站", 20, "座")];
-    }
-    for k in pick(68, 3) {
-        let Some(compound) = compounds.get(k) else {
-            continue;
-        };
-        let at = cx.point_in(compound.cell, compound.gates[0]);
-        cx.add(
-            at,
-            compound.cell,
-            SiteKind::GovernanceCommittee,
-            format!("{}治理委员会", compound.name),
-        );
-        cx.last().resources = vec![resource("volunteers", "委员", 7, "人")];
-    }
-    // The property centre and the industry party organisations near the district centre.
-    let district_cell = cx.sites[0].cell;
-    let near_centre: Vec<usize> = {
-        let c = cx.cells.cells[district_cell].inside;
-        let mut blocks: Vec<usize> = (0..cx.cells.cells.len())
-            .filter(|&b| cx.cells.cells[b].block)
-            .collect();
-        blocks.sort_by(|&a, &b| {
-            distance(c, cx.cells.cells[a].inside).total_cmp(&distance(c, cx.cells.cells[b].inside))
-        });
-        blocks.into_iter().skip(1).take(9).collect()
-    };
-    if let Some(&cell) = near_centre.first() {
-        let at = cx.point_in(cell, cx.cells.cells[cell].inside);
-        cx.add(
-            at,
-            cell,
-            SiteKind::PropertyCentre,
-            "芝罘区物业党群服务中心".to_owned(),
-        );
-        cx.last().resources = vec![resource("training", "物业党建培训", 120, "人次/年")];
-    }
-    const INDUSTRIES: [(&str, &str); 8] = [
-        ("教育", "training"),
-        ("卫生健康", "medical"),
-        ("律师", "legal"),
-        ("物流快递", "volunteers"),
-        ("商贸流通", "funding"),
-        ("金融", "funding"),
-        ("网约配送", "volunteers"),
-        ("社会组织", "training"),
-    ];
-    for (k, (industry, kind)) in INDUSTRIES.iter().enumerate() {
-        let Some(&cell) = near_centre.get(1 + k) else {
-            continue;
-        };
-        let at = cx.point_in(cell, cx.cells.cells[cell].inside);
-        cx.add(
-            at,
-            cell,
-            SiteKind::IndustryPartyOrg,
-            format!("芝罘区{industry}行业党委"),
-        );
-        cx.last().resources = vec![resource(
-            kind,
-            &format!("{industry}行业服务"),
-            50,
-            "人次/月",
-        )];
-    }
-    // Co-building units at the real hospitals, schools and fire station.
-    let units: [(&[&str], &str); 3] = [
-        (&["医院"], "hospital"),
-        (&["学校", "中学", "小学", "大学", "幼儿园"], "school"),
-        (&["消防"], "fire"),
-    ];
-    for (keys, category) in units {
-        for place in places(inputs, keys, &[]) {
-            let cell = cx.block_near(place.at);
-            let at = cx.point_in(cell, place.at);
-            cx.add(at, cell, SiteKind::CoBuilding, place.name.clone());
-            let p = cx.last();
-            p.category = Some(category.to_owned());
-            p.location_quality = Some("bus_stop_proxy".to_owned());
-            p.resources = vec![match category {
-                "hospital" => resource("medical", "义诊", 4, "次/月"),
-                "school" => resource("venue", "运动场地开放", 200, "人"),
-                _ => resource("equipment", "消防宣传与演练", 2, "次/月"),
-            }];
-        }
-    }
-    for (s, street) in inputs.streets.iter().enumerate() {
-        let cell = cx.areas.street_seed_cells[s];
-        let near = cx.areas.street_seeds[s];
-        let ring = &cx.cells.cells[cell].polygon.exterior().0;
-        let opposite = ring.get(ring.len() / 2).copied().unwrap_or(near);
-        let at = cx.point_in(cell, opposite);
-        let name = format!("{}派出所", street.name.trim_end_matches("街道"));
-        cx.add(at, cell, SiteKind::CoBuilding, name);
-        let p = cx.last();
-        p.category = Some("police".to_owned());
-        p.resources = vec![resource("legal", "警务咨询", 1, "次/周")];
-    }
-    // Volunteer teams and social organisations, by community households.
-    teams(cx, inputs);
-}
-
-fn teams(cx: &mut Context, inputs: &Inputs) {
-    const THEMES: [&str; 10] = [
-        "红心",
-        "夕阳红",
-        "巾帼",
-        "青年突击",
-        "法律援助",
-        "健康义诊",
-        "助老",
-        "环保",
-        "文明劝导",
-        "邻里守望",
-    ];
-    const ORGS: [(&str, &str); 6] = [
-        ("社工服务中心", "volunteers"),
-        ("养老服务协会", "venue"),
-        ("调解协会", "legal"),
-        ("文化促进会", "venue"),
-        ("公益基金会", "funding"),
-        ("康复服务站", "medical"),
-    ];
-    let areas = cx.areas;
-    let households: Vec<f64> = (0..inputs.communities.len())
-        .map(|c| {
-            areas.communities[c]
-                .grids
-                .iter()
-                .map(|&g| f64::from(areas.grids[g].households))
-                .sum()
-        })
-        .collect();
-    let homes_of = |c: usize| -> Vec<usize> {
-        areas.communities[c]
-            .grids
-            .iter()
-            .flat_map(|&g| areas.grids[g].cells.iter().copied())
-            .filter(|&cell| areas.households[cell] > 0)
-            .collect()
-    };
-    for (total, team) in [(619u64, true), (486, false)] {
-        let per_community = super::areas::apportion(&households, total, 1);
-        for (c, &n) in per_community.iter().enumerate() {
-            let homes = homes_of(c);
-            if homes.is_empty() {
-                continue;
-            }
-            let short = community_short(&inputs.communities[c].name);
-            let street = areas.communities[c].street;
-            let neighbours: Vec<usize> = (0..inputs.communities.len())
-                .filter(|&o| o != c && areas.communities[o].street == street)
-                .collect();
-            for k in 0..n as usize {
-                let cell = homes[cx.namer.range(0, homes.len() as u32 - 1) as usize];
-                let ring = &cx.cells.cells[cell].polygon.exterior().0;
-                let vertex = ring[cx.namer.range(0, ring.len() as u32 - 1) as usize];
-                let at = cx.point_in(cell, vertex);
-                let (kind, name, res) = if team {
-                    let theme = cx.namer.choose(&THEMES);
-                    let members = cx.namer.range(10, 60);
-                    (
-                        SiteKind::VolunteerTeam,
-                        format!("{short}{theme}志愿服务队{}", k + 1),
-                        resource("volunteers", &format!("{theme}志愿者"), members, "人"),
-                    )
-                } else {
-                    let (org, kind) = ORGS[cx.namer.range(0, ORGS.len() as u32 - 1) as usize];
-                    let capacity = cx.namer.range(5, 80);
-                    (
-                        SiteKind::SocialOrg,
-                        format!("{short}{org}{}", k + 1),
-                        resource(kind, org, capacity, "人次/月"),
-                    )
-                };
-                cx.add(at, cell, kind, name);
-                let mut paired = vec![inputs.communities[c].code.clone()];
-                if !neighbours.is_empty() && cx.namer.chance(0.4) {
-                    let o = neighbours[cx.namer.range(0, neighbours.len() as u32 - 1) as usize];
-                    paired.push(inputs.communities[o].code.clone());
-                }
-                let p = cx.last();
-                p.resources = vec![res];
-                p.paired_community_ids = paired
-                    .into_iter()
-                    .filter_map(|id| Id::new(id).ok())
-                    .collect();
-            }
-        }
-    }
 }
