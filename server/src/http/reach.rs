@@ -96,11 +96,7 @@ impl FromParams for NearestQuery {
         let open_now = q
             .choice::<bool>("open_now", &["true", "false"])
             .unwrap_or(false);
-        let speed = if q.text("speed").is_some() {
-            q.number("speed", 20.0..=150.0)
-        } else {
-            Some(super::walking::DEFAULT_SPEED)
-        };
+        let speed = super::walking::speed(q);
         Some(Self {
             point: point?.0,
             k,

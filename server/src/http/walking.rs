@@ -76,17 +76,21 @@ fn list(
     Some(values)
 }
 
+/// `speed`, m/min (20–150), or the default; `None` only when a problem was recorded.
+pub fn speed(q: &mut QueryParams) -> Option<f64> {
+    if q.text("speed").is_some() {
+        q.number("speed", 20.0..=150.0)
+    } else {
+        Some(DEFAULT_SPEED)
+    }
+}
+
 impl Walking {
     /// Reads `minutes`, `speed`, `metres` and `preset`; `default_minutes` when none
     /// is given. `None` only when a problem was recorded.
     pub fn from_params(q: &mut QueryParams, default_minutes: &[f64]) -> Option<Self> {
         // Every parameter is read before any is judged, so none is reported unknown.
-        let speed_given = q.text("speed").is_some();
-        let speed = if speed_given {
-            q.number("speed", 20.0..=150.0)
-        } else {
-            Some(DEFAULT_SPEED)
-        };
+        let speed = speed(q);
         let minutes = list(q, "minutes", 1.0..=MAX_MINUTES);
         let metres = list(q, "metres", 10.0..=MAX_METRES);
         let preset_name = q.text("preset");

@@ -29,6 +29,15 @@ async fn get(uri: &str) -> crate::common::Reply {
     send(&LATTICE, "GET", uri, None).await
 }
 
+/// The ids of a list of sites in an answer, in order.
+fn ids(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["id"].as_str().or(f["id"].as_str()).unwrap())
+        .collect()
+}
+
 fn close(value: &serde_json::Value, metres: f64) -> bool {
     (value.as_f64().unwrap() - metres).abs() <= 1.0
 }
@@ -38,12 +47,9 @@ async fn nearest_service_points_come_by_walking_distance_with_their_routes() {
     let r = get(&format!("/api/v1/nearest?{}", node(3.0, 3.0))).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let features = r.json["features"].as_array().unwrap();
-    let ids: Vec<&str> = features
-        .iter()
-        .map(|f| f["properties"]["id"].as_str().unwrap())
-        .collect();
+    let found = ids(&r.json["features"]);
     // The volunteer team on the spot is not a service point.
-    assert_eq!(ids, ["S3", "S1", "S2"]);
+    assert_eq!(found, ["S3", "S1", "S2"]);
     for (f, metres) in features.iter().zip([200.0, 400.0, 500.0]) {
         let p = &f["properties"];
         assert!(close(&p["walk_m"], metres), "{p}");
@@ -59,32 +65,17 @@ async fn nearest_service_points_come_by_walking_distance_with_their_routes() {
 async fn nearest_filters_by_kind_service_and_opening_hours() {
     let at = node(3.0, 3.0);
     let r = get(&format!("/api/v1/nearest?{at}&service=低保")).await;
-    let ids: Vec<&str> = r.json["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["S3"]);
+    let found = ids(&r.json["features"]);
+    assert_eq!(found, ["S3"]);
     let r = get(&format!("/api/v1/nearest?{at}&kind=station&k=5")).await;
-    let ids: Vec<&str> = r.json["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["S3", "S1", "S5"]);
+    let found = ids(&r.json["features"]);
+    assert_eq!(found, ["S3", "S1", "S5"]);
     let r = get(&format!(
         "/api/v1/nearest?{at}&kind=station&k=5&open_now=true"
     ))
     .await;
-    let ids: Vec<&str> = r.json["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["id"].as_str().unwrap())
-        .collect();
-    assert!(!ids.contains(&"S5"), "S5 is never open: {ids:?}");
+    let found = ids(&r.json["features"]);
+    assert!(!found.contains(&"S5"), "S5 is never open: {found:?}");
     let r = get(&format!("/api/v1/nearest?{at}&kind=volunteer_team&k=1")).await;
     assert!(close(&r.json["features"][0]["properties"]["walk_m"], 0.0));
 }
@@ -140,46 +131,18 @@ async fn a_service_area_is_the_isochrone_of_its_site() {
 #[tokio::test]
 async fn bad_reachability_input_is_a_problem_naming_the_field() {
     let at = node(3.0, 3.0);
-    assert_problem(
-        &get(&format!("/api/v1/isochrone?{at}&minutes=5&metres=300")).await,
-        400,
-        Some("/minutes"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/isochrone?{at}&minutes=0")).await,
-        400,
-        Some("/minutes"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/isochrone?{at}&minutes=NaN")).await,
-        400,
-        Some("/minutes"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/isochrone?{at}&preset=fast")).await,
-        400,
-        Some("/preset"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/isochrone?{at}&bands=rings")).await,
-        400,
-        Some("/bands"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/nearest?{at}&k=0")).await,
-        400,
-        Some("/k"),
-    );
-    assert_problem(
-        &get(&format!("/api/v1/nearest?{at}&kind=shop")).await,
-        400,
-        Some("/kind"),
-    );
-    assert_problem(
-        &get("/api/v1/nearest?lon=200&lat=37.53").await,
-        400,
-        Some("/lon"),
-    );
+    for (query, pointer) in [
+        (format!("isochrone?{at}&minutes=5&metres=300"), "/minutes"),
+        (format!("isochrone?{at}&minutes=0"), "/minutes"),
+        (format!("isochrone?{at}&minutes=NaN"), "/minutes"),
+        (format!("isochrone?{at}&preset=fast"), "/preset"),
+        (format!("isochrone?{at}&bands=rings"), "/bands"),
+        (format!("nearest?{at}&k=0"), "/k"),
+        (format!("nearest?{at}&kind=shop"), "/kind"),
+        ("nearest?lon=200&lat=37.53".to_owned(), "/lon"),
+    ] {
+        assert_problem(&get(&format!("/api/v1/{query}")).await, 400, Some(pointer));
+    }
     // Far from every street: 422, saying so.
     let far = get(&format!("/api/v1/nearest?{}", node(3.0, 20.0))).await;
     assert_problem(&far, 422, None);
@@ -195,12 +158,7 @@ async fn bad_reachability_input_is_a_problem_naming_the_field() {
 async fn dispatch_lists_what_can_walk_to_an_incident_nearest_first() {
     let r = get(&format!("/api/v1/dispatch?{}&minutes=5", node(3.0, 3.0))).await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let ids: Vec<&str> = r.json["walking"]["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap())
-        .collect();
+    let found = ids(&r.json["walking"]["resources"]);
     // The team on the spot, then S3 at 200 m; S1 (400 m) is beyond 5 minutes.
-    assert_eq!(ids, ["S4", "S3"]);
+    assert_eq!(found, ["S4", "S3"]);
 }
