@@ -75,6 +75,10 @@ pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "REDGRID_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// A walking network replacing the data directory's `walk_network.geojson`: a
+    /// GeoJSON file of LineStrings or an OpenStreetMap `.osm.pbf` extract.
+    #[arg(long, env = "REDGRID_NETWORK")]
+    pub network: Option<PathBuf>,
     #[arg(long, env = "REDGRID_PROFILE", value_enum, default_value_t = Profile::Internal)]
     pub profile: Profile,
     /// In the public profile, also publish street, community and grid boundaries.

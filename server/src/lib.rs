@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod geo;
 pub mod http;
+pub mod import;
 pub mod index;
 pub mod locate;
 pub mod model;
@@ -25,7 +26,10 @@ use crate::store::{Dataset, Store};
 
 /// Loads the data and tokens a `serve` configuration names and builds the state.
 pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
-    let dataset = Dataset::load(&config.data, config.profile)?;
+    let mut dataset = Dataset::load(&config.data, config.profile)?;
+    if let Some(network) = &config.network {
+        dataset.replace_network(network)?;
+    }
     let tokens = match &config.tokens_file {
         Some(path) => auth::read_tokens(path)?,
         None => TokenStore::default(),

@@ -19,7 +19,6 @@ use crate::geo::{Crs, LonLat};
 use crate::locate::locate as locate_point;
 use crate::model::{Id, SiteKind};
 use crate::reach::{reach_target, search};
-use crate::store::LayerId;
 
 const EMERGENCY: [&str; 3] = ["police", "fire", "hospital"];
 const EMERGENCY_PER_CATEGORY: usize = 2;
@@ -138,9 +137,8 @@ pub async fn dispatch(
                     brief
                 })
                 .collect();
-            let network = ds.layer(LayerId::WalkNetwork);
             json!({
-                "basis": query.walking.basis(&network.version, network.synthetic),
+                "basis": query.walking.basis(ds),
                 "resources": resources,
             })
         }

@@ -67,8 +67,15 @@ impl AppState {
         let indexes = Indexes::build(store.dataset());
         let graph = WalkGraph::from_network(&store.dataset().network, &indexes.projection);
         let health = health::Health::of(&store, profile, &graph);
-        let reach = Reach::new(&graph, SNAP_RADIUS_M);
-        let targets = targets_of(store.dataset(), &indexes, &graph, &reach);
+        let (sites, buildings) = target_points(store.dataset(), &indexes);
+        let places: Vec<[f64; 2]> = sites
+            .iter()
+            .chain(buildings.iter().flatten())
+            .copied()
+            .collect();
+        let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &places);
+        report_network(&graph, &reach, &indexes.projection);
+        let targets = Targets::new(&graph, &reach, sites.into_iter(), buildings.into_iter());
         Self(Arc::new(Inner {
             store,
             indexes,
@@ -94,21 +101,52 @@ impl AppState {
     }
 }
 
-/// Sites (their points) and buildings (their centroids) placed on the network.
-fn targets_of(ds: &Dataset, indexes: &Indexes, graph: &WalkGraph, reach: &Reach) -> Targets {
+/// Sites (their points) and buildings (their centroids), local metres.
+#[allow(clippy::type_complexity)]
+fn target_points(ds: &Dataset, indexes: &Indexes) -> (Vec<[f64; 2]>, Vec<Option<[f64; 2]>>) {
     use geo::Centroid;
     let project = |p: geo::Point<f64>| {
         let (x, y) = indexes.projection.project_xy(p.x(), p.y());
         [x, y]
     };
-    Targets::new(
-        graph,
-        reach,
-        ds.sites.iter().map(|s| project(s.geometry)),
-        ds.buildings
-            .iter()
-            .map(|b| b.geometry.centroid().map(project)),
-    )
+    let sites = ds.sites.iter().map(|s| project(s.geometry)).collect();
+    let buildings = ds
+        .buildings
+        .iter()
+        .map(|b| b.geometry.centroid().map(project))
+        .collect();
+    (sites, buildings)
+}
+
+/// Logs the network's shape: components kept and dropped, and dead ends that stop
+/// within 2 m of an edge they do not meet.
+fn report_network(graph: &WalkGraph, reach: &Reach, projection: &crate::geo::LocalProjection) {
+    let components = &reach.components;
+    let dropped: Vec<u32> = (0..components.count() as u32)
+        .filter(|&c| !reach.kept[c as usize])
+        .collect();
+    let dropped_nodes: usize = dropped.iter().map(|&c| components.size(c)).sum();
+    let dangling = crate::network::dangling_ends(graph, &reach.snapper, 2.0);
+    tracing::info!(
+        nodes = graph.node_count(),
+        edges = graph.edge_count(),
+        components = components.count(),
+        dropped_components = dropped.len(),
+        dropped_nodes,
+        dangling_ends_within_2m = dangling.len(),
+        "walking network built"
+    );
+    for d in dangling.iter().take(3) {
+        let [x, y] = graph.position(d.node);
+        let at = projection.unproject(x, y);
+        tracing::warn!(
+            lon = format!("{:.7}", at.lon()),
+            lat = format!("{:.7}", at.lat()),
+            gap_m = d.gap_m,
+            edge = d.near_edge.index(),
+            "dead end near an edge it does not meet"
+        );
+    }
 }
 
 /// The whole application: API, OGC API – Features, and the web page.

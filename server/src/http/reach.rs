@@ -57,9 +57,7 @@ fn place(state: &AppState, point: LonLat) -> Result<Placed, ApiError> {
 }
 
 fn basis(state: &AppState, walking: &Walking) -> Basis {
-    let ds = state.store.dataset();
-    let network = ds.layer(LayerId::WalkNetwork);
-    walking.basis(&network.version, network.synthetic)
+    walking.basis(state.store.dataset())
 }
 
 fn kinds_of(raw: &str) -> Result<Vec<SiteKind>, String> {
@@ -121,7 +119,7 @@ impl FromParams for NearestQuery {
         ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
     ),
     responses(
-        (status = 200, description = "A FeatureCollection of sites by walking distance, each with walk_m, walk_min and its route"),
+        (status = 200, description = "A FeatureCollection of sites by walking distance, each with walk_m, walk_min and its route; when empty, `reason` says why (none within 5 km walk, or none on the part of the network the point is on)"),
         (status = 400, description = "Invalid parameters", body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No walkable edge near the point", body = super::error::Problem, content_type = "application/problem+json"),
     ))]
@@ -200,15 +198,30 @@ pub async fn nearest(
         Some(kinds) => kinds.clone(),
         None => SiteKind::SERVICE_POINTS.to_vec(),
     };
+    let reason = features.is_empty().then(|| {
+        let own = state.reach.component_of(&state.graph, &origin);
+        let in_own_part = (0..ds.sites.len()).any(|i| {
+            wanted(i)
+                && state.targets.sites[i]
+                    .as_ref()
+                    .is_some_and(|p| state.reach.component_of(&state.graph, p) == own)
+        });
+        if in_own_part {
+            format!("no such site within {NEAREST_REACH_M} m walk")
+        } else {
+            "no such site on the part of the walking network the point is on: it is cut off from the rest".to_owned()
+        }
+    });
     Ok(Json(json!({
         "type": "FeatureCollection",
         "features": features,
+        "reason": reason,
         "snapped": snapped(&state, &origin),
         "basis": {
             "speed_m_per_min": query.speed,
             "max_walk_m": NEAREST_REACH_M,
             "kinds": kinds,
-            "network": "walk_network.geojson",
+            "network": ds.network_file,
             "network_version": network.version,
             "synthetic": network.synthetic,
         },

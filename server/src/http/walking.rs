@@ -138,7 +138,9 @@ impl Walking {
         self.metres.iter().copied().fold(0.0, f64::max)
     }
 
-    pub fn basis(&self, network_version: &str, synthetic: bool) -> Basis {
+    /// The basis of an answer computed on `ds`'s walking network.
+    pub fn basis(&self, ds: &crate::store::Dataset) -> Basis {
+        let network = ds.layer(crate::store::LayerId::WalkNetwork);
         Basis {
             preset: self.preset,
             metres: self.metres.clone(),
@@ -148,9 +150,9 @@ impl Walking {
                 .map(|m| (m / self.speed * 100.0).round() / 100.0)
                 .collect(),
             speed_m_per_min: self.speed,
-            network: "walk_network.geojson".to_owned(),
-            network_version: network_version.to_owned(),
-            synthetic,
+            network: ds.network_file.clone(),
+            network_version: network.version.clone(),
+            synthetic: network.synthetic,
         }
     }
 }

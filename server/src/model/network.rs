@@ -17,4 +17,7 @@ pub struct NetworkProps {
     pub ferry: bool,
     #[serde(default)]
     pub synthetic: bool,
+    /// The OpenStreetMap way the edge was cut from, for imported networks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osm_way: Option<i64>,
 }

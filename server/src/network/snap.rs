@@ -41,8 +41,13 @@ fn dm(metres: f64) -> u32 {
 
 impl Snapper {
     pub fn new(graph: &WalkGraph) -> Self {
+        Self::over(graph, |_| true)
+    }
+
+    /// A snapper that sees only the edges `keep` admits.
+    pub fn over(graph: &WalkGraph, keep: impl Fn(EdgeId) -> bool) -> Self {
         let mut segments = Vec::new();
-        for (id, _) in graph.edges() {
+        for (id, _) in graph.edges().filter(|(id, _)| keep(*id)) {
             let mut along = 0.0;
             for w in graph.geometry(id).windows(2) {
                 segments.push(Segment::new(RLine::new(w[0], w[1]), (id, along)));

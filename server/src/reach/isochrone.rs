@@ -10,7 +10,7 @@
 use geo::{MultiPolygon, Orient, SimplifyVwPreserve, orient::Direction};
 
 use super::search::SearchState;
-use super::{CANDIDATES, Placed, Reach, outside_compounds, reach_target};
+use super::{CANDIDATES, Placed, Reach, reach_target};
 use crate::network::WalkGraph;
 
 /// Grid points of one isochrone at most (4,000 × 4,000).
@@ -106,8 +106,7 @@ pub fn contours(
                     if dx * dx + dy * dy > max_budget * max_budget {
                         continue;
                     }
-                    let snaps =
-                        outside_compounds(graph, nearby.nearest(graph, p, radius, CANDIDATES));
+                    let snaps = reach.admit(graph, nearby.nearest(graph, p, radius, CANDIDATES));
                     if let Some(r) = reach_target(graph, state, origin, &snaps) {
                         values[j * nx + i] = -f64::from(r.dist_dm) / 10.0;
                     }

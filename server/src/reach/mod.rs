@@ -13,7 +13,7 @@ mod route;
 mod search;
 mod targets;
 
-use crate::network::{Snap, Snapper, UNREACHED, WalkGraph};
+use crate::network::{Components, MIN_KEPT_NODES, Snap, Snapper, UNREACHED, WalkGraph};
 
 pub use field::{Nearest, service_field};
 pub use isochrone::{Bands, Contour, contours};
@@ -25,6 +25,9 @@ pub use targets::{Access, Targets};
 pub const CANDIDATES: usize = 3;
 /// Default snap radius, metres.
 pub const SNAP_RADIUS_M: f64 = 100.0;
+/// A point's further candidates lie at most this much farther than its nearest: the
+/// street on the far side of a river or a rail line is no way out.
+pub const CANDIDATE_SLACK_M: f64 = 30.0;
 
 /// No walkable edge within the snap radius of a point.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -62,26 +65,69 @@ pub struct Reached {
     pub via: Via,
 }
 
-/// The engine: the graph's snapper, the search pool and the snap radius.
+/// The engine: the graph's components, the snapper over the kept ones, the search
+/// pool and the snap radius.
 #[derive(Debug)]
 pub struct Reach {
     pub snapper: Snapper,
     pub pool: SearchPool,
     pub snap_radius_m: f64,
+    pub components: Components,
+    /// Per component: whether points snap to it.
+    pub kept: Vec<bool>,
 }
 
 impl Reach {
+    /// An engine over every component of the graph.
     pub fn new(graph: &WalkGraph, snap_radius_m: f64) -> Self {
+        let components = Components::of(graph);
+        let kept = vec![true; components.count()];
+        Self::with(graph, snap_radius_m, components, kept)
+    }
+
+    /// An engine over the components worth keeping: those of at least
+    /// [`MIN_KEPT_NODES`] nodes and those within the snap radius of one of `places`
+    /// (buildings and sites). Points never snap to the others.
+    pub fn for_places(graph: &WalkGraph, snap_radius_m: f64, places: &[[f64; 2]]) -> Self {
+        let components = Components::of(graph);
+        let small = |e| components.size(components.of_edge(graph, e)) < MIN_KEPT_NODES;
+        let small_snapper = Snapper::over(graph, small);
+        let held = places.iter().filter_map(|&p| {
+            let snap = small_snapper.nearest(graph, p, snap_radius_m, 1);
+            snap.first().map(|s| components.of_edge(graph, s.edge))
+        });
+        let kept = components.kept(held.collect::<Vec<_>>());
+        Self::with(graph, snap_radius_m, components, kept)
+    }
+
+    fn with(
+        graph: &WalkGraph,
+        snap_radius_m: f64,
+        components: Components,
+        kept: Vec<bool>,
+    ) -> Self {
+        let snapper = Snapper::over(graph, |e| kept[components.of_edge(graph, e) as usize]);
         Self {
-            snapper: Snapper::new(graph),
+            snapper,
             pool: SearchPool::new(graph.node_count(), 8),
             snap_radius_m,
+            components,
+            kept,
         }
+    }
+
+    /// The component a placed point walks in.
+    pub fn component_of(&self, graph: &WalkGraph, placed: &Placed) -> Option<u32> {
+        placed
+            .snaps
+            .first()
+            .map(|s| self.components.of_edge(graph, s.edge))
     }
 
     /// A point's snaps, nearest first; an error when no edge is near enough. A point
     /// whose nearest edge is public is outside any compound: its private candidates
-    /// are dropped, so a private road never becomes its short cut.
+    /// are dropped, so a private road never becomes its short cut (see [`Reach::admit`]
+    /// for all the rules).
     pub fn place(&self, graph: &WalkGraph, point: [f64; 2]) -> Result<Placed, NoEdgeNearby> {
         let snaps = self.snaps(graph, point);
         if snaps.is_empty() {
@@ -97,12 +143,31 @@ impl Reach {
         let snaps = self
             .snapper
             .nearest(graph, point, self.snap_radius_m, CANDIDATES);
-        outside_compounds(graph, snaps)
+        self.admit(graph, snaps)
+    }
+
+    /// The rules of snapping, applied to a point's candidates nearest first: a point on
+    /// the ground never snaps onto a bridge while a ground edge is in reach; a point
+    /// outside compounds never onto a private road; and all its snaps lie in the
+    /// component of the nearest one left, at most [`CANDIDATE_SLACK_M`] farther.
+    pub fn admit(&self, graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
+        if snaps.iter().any(|s| !graph.edge(s.edge).bridge) {
+            snaps.retain(|s| !graph.edge(s.edge).bridge);
+        }
+        let mut snaps = outside_compounds(graph, snaps);
+        if let Some(&first) = snaps.first() {
+            let own = self.components.of_edge(graph, first.edge);
+            let farthest_dm = first.offset_dm + (CANDIDATE_SLACK_M * 10.0) as u32;
+            snaps.retain(|s| {
+                self.components.of_edge(graph, s.edge) == own && s.offset_dm <= farthest_dm
+            });
+        }
+        snaps
     }
 }
 
 /// Drops private candidates when the nearest edge is public.
-pub fn outside_compounds(graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
+fn outside_compounds(graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
     if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
         snaps.retain(|s| !graph.edge(s.edge).private);
     }

@@ -376,3 +376,158 @@ fn the_service_field_gives_every_building_its_nearest_site() {
     }
     assert!(field.iter().filter(|n| n.is_some()).count() > 40);
 }
+
+/// The walking distance between two points, from a full search.
+fn walk_dm(graph: &WalkGraph, reach: &Reach, from: [f64; 2], to: [f64; 2]) -> Option<u32> {
+    let origin = reach.place(graph, from).unwrap();
+    let target = reach.place(graph, to).unwrap();
+    let mut state = SearchState::new(graph.node_count());
+    search(graph, &mut state, &origin, 1_000_000);
+    reach_target(graph, &state, &origin, &target.snaps).map(|r| r.dist_dm)
+}
+
+#[test]
+fn a_walled_block_with_no_entrance_is_a_hole() {
+    // A 400 m square of streets; inside it, 100 m in from each side, a walled compound
+    // whose 200 m ring of paths meets no street.
+    let ring = |lo: f64, hi: f64, first: usize| {
+        let corners = [[lo, lo], [hi, lo], [hi, hi], [lo, hi]];
+        (0..4)
+            .map(move |i| {
+                let j = (i + 1) % 4;
+                line(vec![corners[i], corners[j]], [first + i, first + j], false)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut lines = ring(0.0, 400.0, 0);
+    lines.extend(ring(100.0, 300.0, 4));
+    let graph = WalkGraph::from_lines(lines);
+    let c = isochrone(&graph, [200.0, 0.0], &[1000.0], Bands::Nested);
+    let area = &c[0].area;
+    assert_eq!(area.0.len(), 1);
+    assert!(!area.0[0].interiors().is_empty(), "the compound is a hole");
+    assert!(!area.contains(&geo::Point::new(200.0, 200.0)));
+    assert!(!area.contains(&geo::Point::new(105.0, 200.0)));
+    assert!(area.contains(&geo::Point::new(40.0, 200.0)));
+}
+
+#[test]
+fn beside_a_bridge_a_point_snaps_to_the_bank_and_the_river_stays_a_river() {
+    // Banks along y = 0 and y = 100, 1 km long; one bridge at x = 0.
+    let mut lines = vec![
+        line(vec![[-500.0, 0.0], [0.0, 0.0]], [0, 1], false),
+        line(vec![[0.0, 0.0], [500.0, 0.0]], [1, 2], false),
+        line(vec![[-500.0, 100.0], [0.0, 100.0]], [3, 4], false),
+        line(vec![[0.0, 100.0], [500.0, 100.0]], [4, 5], false),
+    ];
+    let mut bridge = line(vec![[0.0, 0.0], [0.0, 100.0]], [1, 4], false);
+    bridge.bridge = true;
+    lines.push(bridge);
+    let graph = WalkGraph::from_lines(lines);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    // 4 m from the bridge, 8 m from the bank street: it snaps to the street.
+    let beside = reach.place(&graph, [4.0, 8.0]).unwrap();
+    assert!(beside.snaps.iter().all(|s| !graph.edge(s.edge).bridge));
+    assert_eq!(beside.snaps[0].point, [4.0, 0.0]);
+    // A building 100 m straight across the river, 250 m from the bridge, is 600 m away.
+    let d = walk_dm(&graph, &reach, [250.0, 5.0], [250.0, 105.0]).unwrap();
+    assert_eq!(d, 50 + 2500 + 1000 + 2500 + 50);
+    assert!(d > 3000, "within 300 m across the river");
+}
+
+#[test]
+fn the_nearest_edge_is_the_nearest_in_metres_not_in_degrees() {
+    use crate::geo::{BBox, LocalProjection};
+    use crate::model::{NetworkEdge, NetworkProps};
+    // At 37.5° N a degree of longitude is 0.79 of a degree of latitude. Edge A runs
+    // north 0.0001° east of the point (8.8 m), edge B east 0.00009° north (10.0 m):
+    // B is nearer in degrees, A in metres.
+    let (lon, lat) = (121.40, 37.50);
+    let edge = |coords: [[f64; 2]; 2]| NetworkEdge {
+        props: NetworkProps {
+            highway: None,
+            name: None,
+            bridge: false,
+            access: None,
+            ferry: false,
+            synthetic: true,
+            osm_way: None,
+        },
+        geometry: geo::LineString::from(coords.to_vec()),
+        bbox: BBox::new(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01).unwrap(),
+    };
+    let network = [
+        edge([[lon + 0.0001, lat - 0.001], [lon + 0.0001, lat + 0.001]]),
+        edge([[lon - 0.001, lat + 0.00009], [lon + 0.001, lat + 0.00009]]),
+    ];
+    let projection = LocalProjection::for_extent(network[0].bbox);
+    let graph = WalkGraph::from_network(&network, &projection);
+    let reach = Reach::new(&graph, SNAP_RADIUS_M);
+    let (x, y) = projection.project_xy(lon, lat);
+    let placed = reach.place(&graph, [x, y]).unwrap();
+    assert_eq!(placed.snaps[0].edge.index(), 0, "edge A, 8.8 m east");
+    assert!((f64::from(placed.snaps[0].offset_dm) - 88.0).abs() <= 1.0);
+}
+
+#[test]
+fn an_island_walks_on_its_own_and_lone_fragments_are_dropped() {
+    // The mainland: a 20 × 20 lattice (400 nodes). An island of one 300 m street 150 m
+    // off its east shore, with a building on it; a lone 50 m footway with nothing on it.
+    let mut lines = Vec::new();
+    for j in 0..20usize {
+        for i in 0..20usize {
+            let p = [i as f64 * 50.0, j as f64 * 50.0];
+            if i + 1 < 20 {
+                lines.push(line(
+                    vec![p, [p[0] + 50.0, p[1]]],
+                    [j * 20 + i, j * 20 + i + 1],
+                    false,
+                ));
+            }
+            if j + 1 < 20 {
+                lines.push(line(
+                    vec![p, [p[0], p[1] + 50.0]],
+                    [j * 20 + i, j * 20 + i + 20],
+                    false,
+                ));
+            }
+        }
+    }
+    lines.push(line(
+        vec![[1100.0, 300.0], [1100.0, 600.0]],
+        [1000, 1001],
+        false,
+    ));
+    lines.push(line(
+        vec![[400.0, -100.0], [450.0, -100.0]],
+        [1002, 1003],
+        false,
+    ));
+    let graph = WalkGraph::from_lines(lines);
+    let home = [1110.0, 450.0];
+    let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &[home]);
+    assert_eq!(reach.components.count(), 3);
+    assert_eq!(
+        reach.kept.iter().filter(|&&k| k).count(),
+        2,
+        "mainland and island"
+    );
+    // By the lone footway, a point snaps to the mainland instead (it is within 100 m).
+    let by_footway = reach.place(&graph, [425.0, -70.0]).unwrap();
+    assert_eq!(reach.component_of(&graph, &by_footway), Some(0));
+    // Halfway to the island but nearer it: all snaps on the island, none on the shore.
+    let islander = reach.place(&graph, [1040.0, 450.0]).unwrap();
+    let island = reach.component_of(&graph, &islander).unwrap();
+    assert!(
+        islander
+            .snaps
+            .iter()
+            .all(|s| reach.components.of_edge(&graph, s.edge) == island)
+    );
+    assert_ne!(island, 0);
+    assert_eq!(
+        walk_dm(&graph, &reach, [1040.0, 450.0], [900.0, 450.0]),
+        None
+    );
+    assert!(walk_dm(&graph, &reach, [1040.0, 450.0], home).is_some());
+}

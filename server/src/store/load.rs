@@ -83,15 +83,31 @@ where
     G::Output: Into<Option<geo::Rect<f64>>>,
 {
     let file = layer.file_name();
-    let Some(bytes) = read_optional(&dir.join(&file))? else {
-        return Ok((Vec::new(), LayerData::empty()));
-    };
+    match read_optional(&dir.join(&file))? {
+        Some(bytes) => parse_layer(&file, &bytes, id_of, synthetic_of),
+        None => Ok((Vec::new(), LayerData::empty())),
+    }
+}
+
+/// Parses one GeoJSON layer's text; `file` names it in messages.
+pub fn parse_layer<P, G>(
+    file: &str,
+    bytes: &[u8],
+    id_of: impl Fn(&P, usize) -> String,
+    synthetic_of: impl Fn(&P) -> bool,
+) -> Result<(Vec<Feature<P, G>>, LayerData)>
+where
+    P: DeserializeOwned + Serialize,
+    G: FromGeometry + geo::BoundingRect<f64>,
+    G::Output: Into<Option<geo::Rect<f64>>>,
+{
+    let file = file.to_owned();
     let invalid = |reason: String| Error::InvalidFile {
         file: file.clone(),
         reason,
     };
     let mut root: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(format!("not JSON: {e}")))?;
+        serde_json::from_slice(bytes).map_err(|e| invalid(format!("not JSON: {e}")))?;
     if root["type"] != "FeatureCollection" {
         return Err(invalid("expected a GeoJSON FeatureCollection".to_owned()));
     }
@@ -101,7 +117,7 @@ where
 
     let mut features = Vec::with_capacity(raw_features.len());
     let mut data = LayerData {
-        version: content_version(&bytes),
+        version: content_version(bytes),
         ..LayerData::default()
     };
     for (index, mut feature) in raw_features.into_iter().enumerate() {

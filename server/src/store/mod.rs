@@ -29,6 +29,8 @@ pub struct Dataset {
     pub buildings: Vec<Building>,
     pub sites: Vec<Site>,
     pub network: Vec<NetworkEdge>,
+    /// The file the walking network came from, as answers name it.
+    pub network_file: String,
     /// Empty in the public profile: personal data is never loaded there.
     pub workers: Vec<Worker>,
     pub building_heads: Vec<BuildingHead>,
@@ -60,7 +62,28 @@ fn positions<P: HasId, G>(features: &[crate::model::Feature<P, G>]) -> HashMap<I
         .collect()
 }
 
+fn network_id(_: &crate::model::NetworkProps, index: usize) -> String {
+    format!("e{index}")
+}
+
+fn network_synthetic(p: &crate::model::NetworkProps) -> bool {
+    p.synthetic
+}
+
 impl Dataset {
+    /// Replaces the walking network with a GeoJSON file or an OpenStreetMap extract.
+    pub fn replace_network(&mut self, path: &Path) -> Result<()> {
+        let bytes = crate::import::network_geojson(path)?;
+        let file = path.display().to_string();
+        let (network, data) = load::parse_layer(&file, &bytes, network_id, network_synthetic)?;
+        self.network = network;
+        self.network_file = path
+            .file_name()
+            .map_or(file, |f| f.to_string_lossy().into_owned());
+        self.layers.insert(LayerId::WalkNetwork, data);
+        Ok(())
+    }
+
     /// Loads every layer file found in `dir`; an absent file is an empty layer.
     pub fn load(dir: &Path, profile: Profile) -> Result<Self> {
         if !dir.is_dir() {
@@ -87,13 +110,10 @@ impl Dataset {
         layer!(compounds, LayerId::Compounds);
         layer!(buildings, LayerId::Buildings);
         layer!(sites, LayerId::Sites);
-        let (network, data) = load::read_layer(
-            dir,
-            LayerId::WalkNetwork,
-            |_, index| format!("e{index}"),
-            |p: &crate::model::NetworkProps| p.synthetic,
-        )?;
+        let (network, data) =
+            load::read_layer(dir, LayerId::WalkNetwork, network_id, network_synthetic)?;
         ds.network = network;
+        ds.network_file = LayerId::WalkNetwork.file_name();
         ds.layers.insert(LayerId::WalkNetwork, data);
 
         if profile == Profile::Internal {
