@@ -97,43 +97,116 @@ impl Snapper {
     }
 }
 
-/// The segments near one place, to snap many points close to it without the tree.
+/// The segments near one place, to snap many points close to it without the tree:
+/// sorted by their distance from the centre, so a point's search stops once the
+/// rest are surely farther than its k-th nearest.
 pub struct Nearby<'a> {
-    segments: Vec<&'a Segment>,
+    centre: [f64; 2],
+    /// Each segment with its distance from the centre, nearest first.
+    segments: Vec<(f64, &'a Segment)>,
 }
 
 impl Snapper {
     /// Every segment within `reach_m` of `centre`.
     pub fn nearby(&self, centre: [f64; 2], reach_m: f64) -> Nearby<'_> {
-        Nearby {
-            segments: self
-                .tree
-                .locate_within_distance(centre, reach_m * reach_m)
-                .collect(),
-        }
+        let mut segments: Vec<(f64, &Segment)> = self
+            .tree
+            .locate_within_distance(centre, reach_m * reach_m)
+            .map(|s| (distance_2(s, centre).sqrt(), s))
+            .collect();
+        segments.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        Nearby { centre, segments }
     }
 }
+
+/// Most candidates [`Nearby::nearest_into`] keeps.
+const MAX_K: usize = 8;
 
 impl Nearby<'_> {
     /// As [`Snapper::candidates`] cut to `k`, for a point whose `k` nearest edges
     /// within `radius_m` are among these segments.
     pub fn nearest(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64, k: usize) -> Vec<Snap> {
-        let mut best: Vec<(Snap, f64)> = Vec::new();
-        for seg in &self.segments {
-            let (snap, offset) = snap_on(graph, seg, p);
-            if offset > radius_m {
+        let mut out = Vec::with_capacity(k);
+        self.nearest_into(graph, p, radius_m, k, &mut out);
+        out
+    }
+
+    /// The edges of these segments.
+    pub fn edges(&self) -> impl Iterator<Item = EdgeId> + '_ {
+        self.segments.iter().map(|(_, s)| s.data.0)
+    }
+
+    /// [`Nearby::nearest`] into a buffer (cleared first), for the hot loop of
+    /// isochrones: distances are compared squared and only the winners become snaps.
+    pub fn nearest_into(
+        &self,
+        graph: &WalkGraph,
+        p: [f64; 2],
+        radius_m: f64,
+        k: usize,
+        out: &mut Vec<Snap>,
+    ) {
+        let k = k.min(MAX_K);
+        // The best segment of each of the k nearest edges so far, by (distance², edge).
+        let mut best: [(f64, EdgeId, usize); MAX_K] = [(f64::INFINITY, EdgeId(u32::MAX), 0); MAX_K];
+        let mut len = 0;
+        let limit = radius_m * radius_m;
+        let from_centre =
+            ((p[0] - self.centre[0]).powi(2) + (p[1] - self.centre[1]).powi(2)).sqrt();
+        for (i, &(centre_m, seg)) in self.segments.iter().enumerate() {
+            // No segment from here on is nearer than centre_m − from_centre.
+            let bound = centre_m - from_centre;
+            if bound > 0.0 && bound * bound > if len == k { best[k - 1].0 } else { limit } {
+                break;
+            }
+            let d2 = distance_2(seg, p);
+            if d2 > limit {
                 continue;
             }
-            match best.iter_mut().find(|(s, _)| s.edge == snap.edge) {
-                Some(found) if offset < found.1 => *found = (snap, offset),
-                Some(_) => {}
-                None => best.push((snap, offset)),
+            let edge = seg.data.0;
+            let key = (d2, edge);
+            let before =
+                |a: (f64, EdgeId), b: (f64, EdgeId)| a.0 < b.0 || (a.0 == b.0 && a.1 < b.1);
+            // Drop this edge's worse entry, or skip if it already has a better one.
+            if let Some(j) = best[..len].iter().position(|b| b.1 == edge) {
+                if !before(key, (best[j].0, best[j].1)) {
+                    continue;
+                }
+                best.copy_within(j + 1..len, j);
+                len -= 1;
             }
+            if len == k && !before(key, (best[k - 1].0, best[k - 1].1)) {
+                continue;
+            }
+            let mut at = len.min(k - 1);
+            while at > 0 && before(key, (best[at - 1].0, best[at - 1].1)) {
+                best[at] = best[at - 1];
+                at -= 1;
+            }
+            best[at] = (d2, edge, i);
+            len = (len + 1).min(k);
         }
-        best.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.edge.cmp(&y.0.edge)));
-        best.truncate(k);
-        best.into_iter().map(|(snap, _)| snap).collect()
+        out.clear();
+        out.extend(
+            best[..len]
+                .iter()
+                .map(|&(_, _, i)| snap_on(graph, self.segments[i].1, p).0),
+        );
     }
+}
+
+/// Squared distance from `p` to a segment.
+fn distance_2(seg: &Segment, p: [f64; 2]) -> f64 {
+    let (a, b) = (seg.geom().from, seg.geom().to);
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+    ex * ex + ey * ey
 }
 
 /// Where `p` meets one segment, and how far it is.

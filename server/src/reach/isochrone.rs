@@ -7,11 +7,11 @@
 //! who and what is reached is decided from each building's and site's own walking
 //! distance, never from polygon containment.
 
-use geo::{MultiPolygon, Orient, SimplifyVwPreserve, orient::Direction};
+use geo::{BooleanOps, MultiPolygon, Orient, SimplifyVwPreserve, orient::Direction};
 
 use super::search::SearchState;
 use super::{CANDIDATES, Placed, Reach, reach_target};
-use crate::network::WalkGraph;
+use crate::network::{UNREACHED, WalkGraph};
 
 /// Grid points of one isochrone at most (4,000 × 4,000).
 const MAX_CELLS: usize = 16_000_000;
@@ -75,6 +75,7 @@ pub fn contours(
     // largest budget of the origin (plus a cell, to close the isolines) can be in.
     let max_budget = budgets_m.iter().copied().fold(0.0, f64::max) + cell_m;
     let mut values = vec![-UNREACHED_VALUE; nx * ny];
+    let mut snaps = Vec::with_capacity(CANDIDATES);
     // Grid points are snapped block by block: a point of a block of half-diagonal h
     // around centre c has its k nearest edges among those within d_k(c) + 2h of c.
     let radius = reach.snap_radius_m;
@@ -99,6 +100,17 @@ pub fn contours(
                 None => radius + half_diagonal,
             };
             let nearby = reach.snapper.nearby(centre, reach_m);
+            // Every point of the block snaps among these edges: if the search reached
+            // none of them, the whole block is out of reach.
+            let reached = |e: crate::network::EdgeId| {
+                let info = graph.edge(e);
+                state.dist_before(info.a, info.private).0 < UNREACHED
+                    || state.dist_before(info.b, info.private).0 < UNREACHED
+                    || origin.snaps.iter().any(|s| s.edge == e)
+            };
+            if !nearby.edges().any(reached) {
+                continue;
+            }
             for j in bj..(bj + BLOCK).min(ny) {
                 for i in bi..(bi + BLOCK).min(nx) {
                     let p = [x0 + i as f64 * cell_m, y0 + j as f64 * cell_m];
@@ -106,7 +118,8 @@ pub fn contours(
                     if dx * dx + dy * dy > max_budget * max_budget {
                         continue;
                     }
-                    let snaps = reach.admit(graph, nearby.nearest(graph, p, radius, CANDIDATES));
+                    nearby.nearest_into(graph, p, radius, CANDIDATES, &mut snaps);
+                    reach.admit_in_place(graph, &mut snaps);
                     if let Some(r) = reach_target(graph, state, origin, &snaps) {
                         values[j * nx + i] = -f64::from(r.dist_dm) / 10.0;
                     }
@@ -121,40 +134,37 @@ pub fn contours(
         .y_origin(y0)
         .x_step(cell_m)
         .y_step(cell_m);
-    let finish = |area: MultiPolygon<f64>| {
-        area.simplify_vw_preserve(cell_m * cell_m / 4.0)
-            .orient(Direction::Default)
+    let thresholds: Vec<f64> = budgets_m.iter().map(|b| -b).collect();
+    let Ok(found) = builder.contours(&values, &thresholds) else {
+        return empty();
     };
+    let nested: Vec<Contour> = found
+        .into_iter()
+        .zip(budgets_m)
+        .map(|(c, &b)| Contour {
+            budget_m: b,
+            area: c
+                .into_inner()
+                .0
+                .simplify_vw_preserve(cell_m * cell_m / 4.0)
+                .orient(Direction::Default),
+        })
+        .collect();
     match bands {
-        Bands::Nested => {
-            let thresholds: Vec<f64> = budgets_m.iter().map(|b| -b).collect();
-            match builder.contours(&values, &thresholds) {
-                Ok(found) => found
-                    .into_iter()
-                    .zip(budgets_m)
-                    .map(|(c, &b)| Contour {
-                        budget_m: b,
-                        area: finish(c.into_inner().0),
-                    })
-                    .collect(),
-                Err(_) => empty(),
-            }
-        }
-        Bands::Disjoint => {
-            let mut thresholds: Vec<f64> = budgets_m.iter().rev().map(|b| -b).collect();
-            thresholds.push(1.0);
-            match builder.isobands(&values, &thresholds) {
-                Ok(found) => found
-                    .into_iter()
-                    .rev()
-                    .zip(budgets_m)
-                    .map(|(band, &b)| Contour {
-                        budget_m: b,
-                        area: finish(band.into_inner().0),
-                    })
-                    .collect(),
-                Err(_) => empty(),
-            }
-        }
+        Bands::Nested => nested,
+        // Each band is its contour less the one inside it, so the bands tile the
+        // contours exactly (the crate's own isobands may leave rings touching).
+        Bands::Disjoint => (0..nested.len())
+            .map(|i| Contour {
+                budget_m: nested[i].budget_m,
+                area: match i {
+                    0 => nested[0].area.clone(),
+                    _ => nested[i]
+                        .area
+                        .difference(&nested[i - 1].area)
+                        .orient(Direction::Default),
+                },
+            })
+            .collect(),
     }
 }

@@ -151,10 +151,18 @@ impl Reach {
     /// outside compounds never onto a private road; and all its snaps lie in the
     /// component of the nearest one left, at most [`CANDIDATE_SLACK_M`] farther.
     pub fn admit(&self, graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
+        self.admit_in_place(graph, &mut snaps);
+        snaps
+    }
+
+    /// [`Reach::admit`] on a buffer.
+    pub fn admit_in_place(&self, graph: &WalkGraph, snaps: &mut Vec<Snap>) {
         if snaps.iter().any(|s| !graph.edge(s.edge).bridge) {
             snaps.retain(|s| !graph.edge(s.edge).bridge);
         }
-        let mut snaps = outside_compounds(graph, snaps);
+        if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
+            snaps.retain(|s| !graph.edge(s.edge).private);
+        }
         if let Some(&first) = snaps.first() {
             let own = self.components.of_edge(graph, first.edge);
             let farthest_dm = first.offset_dm + (CANDIDATE_SLACK_M * 10.0) as u32;
@@ -162,16 +170,7 @@ impl Reach {
                 self.components.of_edge(graph, s.edge) == own && s.offset_dm <= farthest_dm
             });
         }
-        snaps
     }
-}
-
-/// Drops private candidates when the nearest edge is public.
-fn outside_compounds(graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
-    if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
-        snaps.retain(|s| !graph.edge(s.edge).private);
-    }
-    snaps
 }
 
 /// The search seeds of an origin: both ends of each snapped edge, with the offset and
