@@ -50,6 +50,9 @@ pub enum ApiError {
     /// Well-formed input that cannot be answered, e.g. a point far from the network.
     #[error("{0}")]
     Unprocessable(String),
+    /// The server is at capacity for this kind of request.
+    #[error("{0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -91,6 +94,7 @@ impl ApiError {
                 "unprocessable",
                 "Cannot answer for this input",
             ),
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy"),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

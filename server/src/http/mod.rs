@@ -5,6 +5,7 @@ mod dispatch;
 pub mod error;
 pub mod extract;
 mod health;
+mod heavy;
 mod layers;
 mod locate;
 mod ogc;
@@ -46,6 +47,8 @@ pub struct Inner {
     pub profile: Profile,
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
+    /// Where walks past 15 minutes are computed.
+    pub heavy: heavy::HeavyPool,
     health: health::Health,
 }
 
@@ -86,6 +89,7 @@ impl AppState {
             profile,
             public_boundaries,
             web_dir,
+            heavy: heavy::HeavyPool::default(),
             health,
         }))
     }

@@ -395,19 +395,35 @@ fn isochrone_collection(
         (status = 200, description = "A FeatureCollection of (Multi)Polygons, one per budget, with metres, minutes, area_m2, population, buildings and sites by kind"),
         (status = 400, description = "Invalid parameters", body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No walkable edge near the point", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Walks past 15 minutes run a few at a time; the queue is full", body = super::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn isochrone(
     State(state): State<AppState>,
     Valid(query): Valid<IsochroneQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let origin = place(&state, query.point)?;
-    Ok(Json(isochrone_collection(
-        &state,
-        &origin,
-        &query.walking,
-        query.bands,
-        query.cell_m,
-    )))
+    Ok(Json(
+        isochrone_answer(state, origin, query.walking, query.bands, query.cell_m).await?,
+    ))
+}
+
+/// [`isochrone_collection`], inline up to 15 minutes' walk, on the heavy pool beyond.
+async fn isochrone_answer(
+    state: AppState,
+    origin: Placed,
+    walking: Walking,
+    bands: Bands,
+    cell_m: Option<f64>,
+) -> Result<Value, ApiError> {
+    if walking.max_metres() <= super::heavy::INLINE_MAX_M {
+        return Ok(isochrone_collection(
+            &state, &origin, &walking, bands, cell_m,
+        ));
+    }
+    let pool = state.clone();
+    pool.heavy
+        .run(move || isochrone_collection(&state, &origin, &walking, bands, cell_m))
+        .await
 }
 
 #[derive(Debug)]
@@ -445,6 +461,7 @@ impl FromParams for ServiceAreaQuery {
         (status = 400, description = "Invalid parameters", body = super::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site", body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The site is not near the network", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Walks past 15 minutes run a few at a time; the queue is full", body = super::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn service_area(
     State(state): State<AppState>,
@@ -459,8 +476,15 @@ pub async fn service_area(
     let origin = state.targets.sites[index].clone().ok_or_else(|| {
         ApiError::Unprocessable(format!("site {id} is not near the walking network"))
     })?;
-    let mut answer =
-        isochrone_collection(&state, &origin, &query.walking, query.bands, query.cell_m);
-    answer["site"] = json!({"id": id, "name": ds.sites[index].props.name});
+    let name = ds.sites[index].props.name.clone();
+    let mut answer = isochrone_answer(
+        state.clone(),
+        origin,
+        query.walking,
+        query.bands,
+        query.cell_m,
+    )
+    .await?;
+    answer["site"] = json!({"id": id, "name": name});
     Ok(Json(answer))
 }

@@ -111,6 +111,22 @@ async fn isochrones_count_people_and_sites_by_their_own_walking_distance() {
 }
 
 #[tokio::test]
+async fn walks_past_15_minutes_are_answered_from_the_heavy_pool_alike() {
+    // 20 minutes = 1,200 m covers the whole 600 m × 600 m lattice from its centre.
+    let r = get(&format!(
+        "/api/v1/isochrone?{}&minutes=5,20",
+        node(3.0, 3.0)
+    ))
+    .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let f = r.json["features"].as_array().unwrap();
+    assert_eq!(f[1]["properties"]["metres"], 1200.0);
+    assert_eq!(f[1]["properties"]["population"], 1000);
+    assert_eq!(f[0]["properties"]["population"], 300);
+    assert_eq!(r.json["cell_m"], 20.0);
+}
+
+#[tokio::test]
 async fn a_service_area_is_the_isochrone_of_its_site() {
     let r = get("/api/v1/sites/S3/service-area?preset=gb50180_5min").await;
     assert_eq!(r.status, 200, "{}", r.json);
