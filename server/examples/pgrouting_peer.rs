@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use redgrid::config::Profile;
 use redgrid::index::Indexes;
-use redgrid::network::{NodeId, UNREACHED, WalkGraph};
+use redgrid::network::{NodeId, WalkGraph};
 use redgrid::reach::{PUBLIC, SearchState, Seed};
 use redgrid::store::Dataset;
 
@@ -86,7 +86,7 @@ fn main() {
         writeln!(origin_rows, "{},{x:.2},{y:.2}", o.index() + 1).unwrap();
         for &n in state.touched() {
             let d = (0..3).map(|leg| state.dist(n, leg)).min().unwrap();
-            if d < UNREACHED && d <= BUDGET_DM {
+            if d <= BUDGET_DM {
                 writeln!(reached, "{},{},{d}", o.index() + 1, n.index() + 1).unwrap();
             }
         }
