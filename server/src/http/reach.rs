@@ -304,23 +304,22 @@ fn isochrone_collection(
             cell_m,
             bands,
         );
-        let building_dist: Vec<Option<u32>> = state
+        // Each building and site within the largest budget in a straight line, by its
+        // own walking distance.
+        let reach_m = walking.max_metres() + 0.1;
+        let distance_of = |placed: &Option<Placed>| {
+            let placed = placed.as_ref()?;
+            reach_target(&state.graph, search_state, origin, &placed.snaps).map(|r| r.dist_dm)
+        };
+        let building_dist: Vec<(usize, Option<u32>)> = state
             .targets
-            .buildings
-            .iter()
-            .map(|b| {
-                let b = b.as_ref()?;
-                reach_target(&state.graph, search_state, origin, &b.snaps).map(|r| r.dist_dm)
-            })
+            .buildings_near(origin.point, reach_m)
+            .map(|i| (i, distance_of(&state.targets.buildings[i])))
             .collect();
-        let site_dist: Vec<Option<u32>> = state
+        let site_dist: Vec<(usize, Option<u32>)> = state
             .targets
-            .sites
-            .iter()
-            .map(|s| {
-                let s = s.as_ref()?;
-                reach_target(&state.graph, search_state, origin, &s.snaps).map(|r| r.dist_dm)
-            })
+            .sites_near(origin.point, reach_m)
+            .map(|i| (i, distance_of(&state.targets.sites[i])))
             .collect();
         let mut previous_dm = None;
         let features: Vec<Value> = found
@@ -335,15 +334,15 @@ fn isochrone_collection(
                 };
                 let mut population = 0u64;
                 let mut buildings = 0usize;
-                for (i, d) in building_dist.iter().enumerate() {
-                    if counted(*d) {
+                for &(i, d) in &building_dist {
+                    if counted(d) {
                         population += u64::from(ds.buildings[i].props.population);
                         buildings += 1;
                     }
                 }
                 let mut sites: BTreeMap<SiteKind, usize> = BTreeMap::new();
-                for (i, d) in site_dist.iter().enumerate() {
-                    if counted(*d) {
+                for &(i, d) in &site_dist {
+                    if counted(d) {
                         *sites.entry(ds.sites[i].props.kind).or_default() += 1;
                     }
                 }

@@ -2,6 +2,9 @@
 //! each node to the sites reached through it, so a nearest-site search can stop as
 //! soon as the k best are settled.
 
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
 use super::search::next_leg;
 use super::{Placed, Reach};
 use crate::network::{EdgeId, NodeId, Snap, WalkGraph};
@@ -31,6 +34,20 @@ pub struct Targets {
     access: Vec<Vec<Access>>,
     /// Sites snapped to each edge, with the snap.
     on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>>,
+    /// The placed buildings' and sites' points, to find those a budget may reach.
+    building_points: RTree<GeomWithData<[f64; 2], usize>>,
+    site_points: RTree<GeomWithData<[f64; 2], usize>>,
+}
+
+/// An R-tree of the placed points, each with its index.
+fn point_tree(placed: &[Option<Placed>]) -> RTree<GeomWithData<[f64; 2], usize>> {
+    RTree::bulk_load(
+        placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some(GeomWithData::new(p.as_ref()?.point, i)))
+            .collect(),
+    )
 }
 
 impl Targets {
@@ -42,7 +59,7 @@ impl Targets {
     ) -> Self {
         let place = |p: [f64; 2]| reach.place(graph, p).ok();
         let sites: Vec<Option<Placed>> = sites.map(place).collect();
-        let buildings = buildings.map(|b| b.and_then(place)).collect();
+        let buildings: Vec<Option<Placed>> = buildings.map(|b| b.and_then(place)).collect();
         let mut access = vec![Vec::new(); graph.node_count()];
         let mut on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>> =
             std::collections::HashMap::new();
@@ -66,11 +83,29 @@ impl Targets {
             }
         }
         Self {
+            building_points: point_tree(&buildings),
+            site_points: point_tree(&sites),
             sites,
             buildings,
             access,
             on_edge,
         }
+    }
+
+    /// The placed buildings within `radius_m` of `p` in a straight line, which holds
+    /// every building a walk of `radius_m` from `p` can reach (a walk is never
+    /// shorter than the straight line).
+    pub fn buildings_near(&self, p: [f64; 2], radius_m: f64) -> impl Iterator<Item = usize> + '_ {
+        self.building_points
+            .locate_within_distance(p, radius_m * radius_m)
+            .map(|g| g.data)
+    }
+
+    /// As [`Targets::buildings_near`], for sites.
+    pub fn sites_near(&self, p: [f64; 2], radius_m: f64) -> impl Iterator<Item = usize> + '_ {
+        self.site_points
+            .locate_within_distance(p, radius_m * radius_m)
+            .map(|g| g.data)
     }
 
     /// Sites snapped to `edge`.
