@@ -147,6 +147,10 @@ impl Nearby<'_> {
         out: &mut Vec<Snap>,
     ) {
         let k = k.min(MAX_K);
+        out.clear();
+        if k == 0 {
+            return;
+        }
         // The best segment of each of the k nearest edges so far, by (distance², edge).
         let mut best: [(f64, EdgeId, usize); MAX_K] = [(f64::INFINITY, EdgeId(u32::MAX), 0); MAX_K];
         let mut len = 0;
@@ -186,7 +190,6 @@ impl Nearby<'_> {
             best[at] = (d2, edge, i);
             len = (len + 1).min(k);
         }
-        out.clear();
         out.extend(
             best[..len]
                 .iter()
@@ -195,23 +198,9 @@ impl Nearby<'_> {
     }
 }
 
-/// Squared distance from `p` to a segment.
-fn distance_2(seg: &Segment, p: [f64; 2]) -> f64 {
-    let (a, b) = (seg.geom().from, seg.geom().to);
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (ex, ey) = (p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
-    ex * ex + ey * ey
-}
-
-/// Where `p` meets one segment, and how far it is.
-fn snap_on(graph: &WalkGraph, seg: &Segment, p: [f64; 2]) -> (Snap, f64) {
-    let (edge, start_m) = seg.data;
+/// The point of a segment nearest `p`: its position, how far along the segment it
+/// lies (metres) and its squared distance from `p`.
+fn foot(seg: &Segment, p: [f64; 2]) -> ([f64; 2], f64, f64) {
     let (a, b) = (seg.geom().from, seg.geom().to);
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
@@ -221,8 +210,21 @@ fn snap_on(graph: &WalkGraph, seg: &Segment, p: [f64; 2]) -> (Snap, f64) {
         0.0
     };
     let point = [a[0] + t * dx, a[1] + t * dy];
-    let offset = ((p[0] - point[0]).powi(2) + (p[1] - point[1]).powi(2)).sqrt();
-    let along = (start_m + t * len2.sqrt()).min(f64::from(graph.edge(edge).length_dm) / 10.0);
+    let (ex, ey) = (p[0] - point[0], p[1] - point[1]);
+    (point, t * len2.sqrt(), ex * ex + ey * ey)
+}
+
+/// Squared distance from `p` to a segment.
+fn distance_2(seg: &Segment, p: [f64; 2]) -> f64 {
+    foot(seg, p).2
+}
+
+/// Where `p` meets one segment, and how far it is.
+fn snap_on(graph: &WalkGraph, seg: &Segment, p: [f64; 2]) -> (Snap, f64) {
+    let (edge, start_m) = seg.data;
+    let (point, along_segment, offset_2) = foot(seg, p);
+    let offset = offset_2.sqrt();
+    let along = (start_m + along_segment).min(f64::from(graph.edge(edge).length_dm) / 10.0);
     let snap = Snap {
         edge,
         along_dm: dm(along),
