@@ -200,13 +200,14 @@ pub async fn nearest(
     };
     let reason = features.is_empty().then(|| {
         let own = state.reach.component_of(&state.graph, &origin);
-        let in_own_part = (0..ds.sites.len()).any(|i| {
-            wanted(i)
-                && state.targets.sites[i]
-                    .as_ref()
-                    .is_some_and(|p| state.reach.component_of(&state.graph, p) == own)
-        });
-        if in_own_part {
+        let parts: Vec<Option<u32>> = (0..ds.sites.len())
+            .filter(|&i| wanted(i))
+            .filter_map(|i| state.targets.sites[i].as_ref())
+            .map(|p| state.reach.component_of(&state.graph, p))
+            .collect();
+        if parts.is_empty() {
+            "no site of the kinds asked for (with the service, open now, if asked) is on the walking network".to_owned()
+        } else if parts.contains(&own) {
             format!("no such site within {NEAREST_REACH_M} m walk")
         } else {
             "no such site on the part of the walking network the point is on: it is cut off from the rest".to_owned()

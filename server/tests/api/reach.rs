@@ -78,6 +78,24 @@ async fn nearest_filters_by_kind_service_and_opening_hours() {
     assert!(!found.contains(&"S5"), "S5 is never open: {found:?}");
     let r = get(&format!("/api/v1/nearest?{at}&kind=volunteer_team&k=1")).await;
     assert!(close(&r.json["features"][0]["properties"]["walk_m"], 0.0));
+    // Nothing of the kind anywhere: an empty answer that says so.
+    let none = get(&format!(
+        "/api/v1/nearest?{}&kind=district_centre",
+        node(3.0, 3.0)
+    ))
+    .await;
+    assert_eq!(none.status, 200, "{}", none.json);
+    assert_eq!(none.json["features"], serde_json::json!([]));
+    assert!(
+        none.json["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no site of the kinds"),
+        "{}",
+        none.json
+    );
+    let found = get(&format!("/api/v1/nearest?{}", node(3.0, 3.0))).await;
+    assert_eq!(found.json["reason"], serde_json::Value::Null);
 }
 
 #[tokio::test]
