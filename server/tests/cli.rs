@@ -77,3 +77,35 @@ fn serve_without_a_data_directory_names_the_path_and_the_flag() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serve_with_an_unreadable_network_says_which_file_and_why() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lattice");
+    let not_pbf =
+        std::env::temp_dir().join(format!("redgrid-not-a-{}.osm.pbf", std::process::id()));
+    std::fs::write(&not_pbf, b"this is no protobuf").unwrap();
+    for (network, expected) in [
+        ("/nonexistent/roads.osm.pbf".into(), "cannot read"),
+        (not_pbf.clone(), "not a readable .osm.pbf file"),
+    ] {
+        let output = redgrid()
+            .args([
+                "serve",
+                "--data",
+                data,
+                "--listen",
+                "127.0.0.1:0",
+                "--network",
+            ])
+            .arg(&network)
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&*network.to_string_lossy()) && stderr.contains(expected),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_file(not_pbf).unwrap();
+}

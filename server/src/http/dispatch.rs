@@ -114,13 +114,12 @@ pub async fn dispatch(
         Ok(origin) => {
             let mut reached: Vec<(u32, usize)> = state.reach.pool.with(|search_state| {
                 search(&state.graph, search_state, &origin, budget_dm);
+                // Only sites within the budget in a straight line can be in.
                 state
                     .targets
-                    .sites
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, placed)| {
-                        let placed = placed.as_ref()?;
+                    .sites_near(origin.point, query.walking.max_metres() + 0.1)
+                    .filter_map(|i| {
+                        let placed = state.targets.sites[i].as_ref()?;
                         let r = reach_target(&state.graph, search_state, &origin, &placed.snaps)?;
                         (r.dist_dm <= budget_dm).then_some((r.dist_dm, i))
                     })
