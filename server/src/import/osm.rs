@@ -261,13 +261,8 @@ mod tests {
             refs: refs.to_vec(),
             rule: way_rule(tags.iter().copied()),
             props: NetworkProps {
-                highway: None,
-                name: None,
-                bridge: false,
-                access: None,
-                ferry: false,
-                synthetic: false,
                 osm_way: Some(id),
+                ..NetworkProps::default()
             },
         }
     }

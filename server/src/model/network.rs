@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One LineString of the walking network. Its id is its position in the file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NetworkProps {
     #[serde(default)]
     pub highway: Option<String>,

@@ -445,13 +445,8 @@ fn the_nearest_edge_is_the_nearest_in_metres_not_in_degrees() {
     let (lon, lat) = (121.40, 37.50);
     let edge = |coords: [[f64; 2]; 2]| NetworkEdge {
         props: NetworkProps {
-            highway: None,
-            name: None,
-            bridge: false,
-            access: None,
-            ferry: false,
             synthetic: true,
-            osm_way: None,
+            ..NetworkProps::default()
         },
         geometry: geo::LineString::from(coords.to_vec()),
         bbox: BBox::new(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01).unwrap(),
