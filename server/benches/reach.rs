@@ -17,8 +17,8 @@ use redgrid::config::Profile;
 use redgrid::index::Indexes;
 use redgrid::network::{GraphLine, NodeId, WalkGraph};
 use redgrid::reach::{
-    Bands, Placed, Reach, SNAP_RADIUS_M, SearchState, Targets, contours, nearest_sites, search,
-    service_field,
+    Bands, CellSize, Placed, Reach, SNAP_RADIUS_M, SearchState, Targets, contours, nearest_sites,
+    search, service_field,
 };
 use redgrid::store::Dataset;
 use tower::ServiceExt;
@@ -146,7 +146,7 @@ fn isochrones(
                 &state,
                 &origins[i],
                 budgets,
-                10.0,
+                CellSize::M10,
                 Bands::Nested,
             ))
         })

@@ -106,6 +106,8 @@ fn serve(config: ServeConfig) -> Result<(), String> {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "data loaded"
         );
+        let lattices = state.clone();
+        std::thread::spawn(move || lattices.prepare_isochrone_lattices());
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| {

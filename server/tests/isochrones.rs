@@ -11,7 +11,7 @@ use geo::{Area, BooleanOps, Centroid, Validation, Winding};
 use redgrid::config::Profile;
 use redgrid::index::Indexes;
 use redgrid::network::WalkGraph;
-use redgrid::reach::{Bands, Reach, SNAP_RADIUS_M, SearchState, contours, search};
+use redgrid::reach::{Bands, CellSize, Reach, SNAP_RADIUS_M, SearchState, contours, search};
 use redgrid::store::Dataset;
 
 #[test]
@@ -32,7 +32,15 @@ fn demo_isochrones_are_valid_nested_polygons() {
         };
         search(&graph, &mut state, &origin, 9_000);
         for bands in [Bands::Nested, Bands::Disjoint] {
-            let found = contours(&graph, &reach, &state, &origin, &budgets, 10.0, bands);
+            let found = contours(
+                &graph,
+                &reach,
+                &state,
+                &origin,
+                &budgets,
+                CellSize::M10,
+                bands,
+            );
             for contour in &found {
                 assert!(
                     contour.area.is_valid(),

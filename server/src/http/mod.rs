@@ -25,7 +25,7 @@ use crate::auth::TokenStore;
 use crate::config::Profile;
 use crate::index::Indexes;
 use crate::network::WalkGraph;
-use crate::reach::{Reach, SNAP_RADIUS_M, Targets};
+use crate::reach::{CellSize, Reach, SNAP_RADIUS_M, Targets};
 use crate::store::Dataset;
 use crate::store::{LayerId, Store};
 use error::ApiError;
@@ -92,6 +92,24 @@ impl AppState {
             heavy: heavy::HeavyPool::default(),
             health,
         }))
+    }
+
+    /// Finds the snaps of the isochrone lattices of the default spacings (10, 20 and
+    /// 40 m) now, so that no isochrone waits for them; logs the time and size of each.
+    /// Until it is done, isochrones find the snaps they need themselves.
+    pub fn prepare_isochrone_lattices(&self) {
+        for cell in [CellSize::M10, CellSize::M20, CellSize::M40] {
+            let started = std::time::Instant::now();
+            let (tiles, snaps) = self.reach.prepare_lattice(&self.graph, cell);
+            tracing::info!(
+                cell_m = cell.metres(),
+                tiles,
+                snaps,
+                megabytes = (snaps * 12 + tiles * 96) / 1_000_000,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "isochrone lattice prepared"
+            );
+        }
     }
 
     /// Layers this server publishes: all, less inner boundaries in the public profile

@@ -17,7 +17,7 @@ use super::extract::{FromParams, PathParams, QueryParams, Valid};
 use super::walking::{Basis, Walking};
 use crate::geo::LonLat;
 use crate::model::{SiteKind, is_open};
-use crate::reach::{Bands, Placed, contours, nearest_sites, reach_target, route, search};
+use crate::reach::{Bands, CellSize, Placed, contours, nearest_sites, reach_target, route, search};
 use crate::store::LayerId;
 
 const MAX_K: u64 = 20;
@@ -234,10 +234,10 @@ pub struct IsochroneQuery {
     point: LonLat,
     walking: Walking,
     bands: Bands,
-    cell_m: Option<f64>,
+    cell: Option<CellSize>,
 }
 
-fn bands_and_cell(q: &mut QueryParams) -> (Option<Bands>, Option<f64>) {
+fn bands_and_cell(q: &mut QueryParams) -> (Option<Bands>, Option<Option<CellSize>>) {
     let bands = match q.text("bands").as_deref() {
         None | Some("nested") => Some(Bands::Nested),
         Some("disjoint") => Some(Bands::Disjoint),
@@ -249,36 +249,44 @@ fn bands_and_cell(q: &mut QueryParams) -> (Option<Bands>, Option<f64>) {
             None
         }
     };
-    let cell_m = if q.text("cell_m").is_some() {
-        q.number("cell_m", 5.0..=100.0)
-    } else {
-        None
+    let cell = match q.text("cell_m") {
+        None => Some(None),
+        Some(text) => match text.parse::<f64>().ok().and_then(CellSize::from_metres) {
+            Some(cell) => Some(Some(cell)),
+            None => {
+                q.reject(
+                    "cell_m",
+                    format!("must be 5, 10, 20 or 40 (metres), got {text:?}"),
+                );
+                None
+            }
+        },
     };
-    (bands, cell_m)
+    (bands, cell)
 }
 
 impl FromParams for IsochroneQuery {
     fn from_params(q: &mut QueryParams) -> Option<Self> {
         let point = q.point();
         let walking = Walking::from_params(q, &[5.0, 10.0, 15.0]);
-        let (bands, cell_m) = bands_and_cell(q);
+        let (bands, cell) = bands_and_cell(q);
         Some(Self {
             point: point?.0,
             walking: walking?,
             bands: bands?,
-            cell_m,
+            cell: cell?,
         })
     }
 }
 
 /// Grid spacing of the isochrone raster: 10 m up to a 15-minute walk, coarser above.
-fn default_cell_m(max_metres: f64) -> f64 {
+fn default_cell(max_metres: f64) -> CellSize {
     if max_metres <= 900.0 {
-        10.0
+        CellSize::M10
     } else if max_metres <= 2_000.0 {
-        20.0
+        CellSize::M20
     } else {
-        40.0
+        CellSize::M40
     }
 }
 
@@ -289,10 +297,10 @@ fn isochrone_collection(
     origin: &Placed,
     walking: &Walking,
     bands: Bands,
-    cell_m: Option<f64>,
+    cell: Option<CellSize>,
 ) -> Value {
     let ds = state.store.dataset();
-    let cell_m = cell_m.unwrap_or_else(|| default_cell_m(walking.max_metres()));
+    let cell = cell.unwrap_or_else(|| default_cell(walking.max_metres()));
     let budget_dm = (walking.max_metres() * 10.0).round() as u32;
     state.reach.pool.with(|search_state| {
         search(&state.graph, search_state, origin, budget_dm);
@@ -302,7 +310,7 @@ fn isochrone_collection(
             search_state,
             origin,
             &walking.metres,
-            cell_m,
+            cell,
             bands,
         );
         // Each building and site within the largest budget in a straight line, by its
@@ -372,7 +380,7 @@ fn isochrone_collection(
             "features": features,
             "snapped": snapped(state, origin),
             "bands": if bands == Bands::Nested { "nested" } else { "disjoint" },
-            "cell_m": cell_m,
+            "cell_m": cell.metres(),
             "basis": basis(state, walking),
         })
     })
@@ -389,7 +397,7 @@ fn isochrone_collection(
         ("metres" = Option<String>, Query, description = "Metres instead of minutes"),
         ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
         ("bands" = Option<String>, Query, description = "nested (default) or disjoint"),
-        ("cell_m" = Option<f64>, Query, description = "Raster spacing, 5–100 m (default 10 m up to 900 m, coarser above)"),
+        ("cell_m" = Option<f64>, Query, description = "Raster spacing: 5, 10, 20 or 40 m (default 10 m up to 900 m, 20 m up to 2 km, 40 m above)"),
     ),
     responses(
         (status = 200, description = "A FeatureCollection of (Multi)Polygons, one per budget, with metres, minutes, area_m2, population, buildings and sites by kind"),
@@ -403,7 +411,7 @@ pub async fn isochrone(
 ) -> Result<Json<Value>, ApiError> {
     let origin = place(&state, query.point)?;
     Ok(Json(
-        isochrone_answer(state, origin, query.walking, query.bands, query.cell_m).await?,
+        isochrone_answer(state, origin, query.walking, query.bands, query.cell).await?,
     ))
 }
 
@@ -413,16 +421,14 @@ async fn isochrone_answer(
     origin: Placed,
     walking: Walking,
     bands: Bands,
-    cell_m: Option<f64>,
+    cell: Option<CellSize>,
 ) -> Result<Value, ApiError> {
     if walking.max_metres() <= super::heavy::INLINE_MAX_M {
-        return Ok(isochrone_collection(
-            &state, &origin, &walking, bands, cell_m,
-        ));
+        return Ok(isochrone_collection(&state, &origin, &walking, bands, cell));
     }
     let pool = state.clone();
     pool.heavy
-        .run(move || isochrone_collection(&state, &origin, &walking, bands, cell_m))
+        .run(move || isochrone_collection(&state, &origin, &walking, bands, cell))
         .await
 }
 
@@ -430,17 +436,17 @@ async fn isochrone_answer(
 pub struct ServiceAreaQuery {
     walking: Walking,
     bands: Bands,
-    cell_m: Option<f64>,
+    cell: Option<CellSize>,
 }
 
 impl FromParams for ServiceAreaQuery {
     fn from_params(q: &mut QueryParams) -> Option<Self> {
         let walking = Walking::from_params(q, &[5.0]);
-        let (bands, cell_m) = bands_and_cell(q);
+        let (bands, cell) = bands_and_cell(q);
         Some(Self {
             walking: walking?,
             bands: bands?,
-            cell_m,
+            cell: cell?,
         })
     }
 }
@@ -454,7 +460,7 @@ impl FromParams for ServiceAreaQuery {
         ("metres" = Option<String>, Query, description = "Metres instead of minutes"),
         ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
         ("bands" = Option<String>, Query, description = "nested (default) or disjoint"),
-        ("cell_m" = Option<f64>, Query, description = "Raster spacing, 5–100 m"),
+        ("cell_m" = Option<f64>, Query, description = "Raster spacing: 5, 10, 20 or 40 m"),
     ),
     responses(
         (status = 200, description = "As /api/v1/isochrone, from the site"),
@@ -482,7 +488,7 @@ pub async fn service_area(
         origin,
         query.walking,
         query.bands,
-        query.cell_m,
+        query.cell,
     )
     .await?;
     answer["site"] = json!({"id": id, "name": name});

@@ -12,4 +12,4 @@ pub use components::{Components, MIN_KEPT_NODES};
 pub use dangling::{Dangling, dangling_ends};
 pub use dijkstra::{UNREACHED, distances};
 pub use graph::{Arc, EdgeId, EdgeInfo, GraphLine, NodeId, WalkGraph};
-pub use snap::{Nearby, Snap, Snapper, sources, walk_distance};
+pub use snap::{Nearby, Snap, SnapAt, Snapper, sources, walk_distance};

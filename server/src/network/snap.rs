@@ -21,6 +21,25 @@ pub struct Snap {
     pub point: [f64; 2],
 }
 
+/// Where a point meets an edge, without the point itself: all a walking distance
+/// needs, in 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapAt {
+    pub edge: EdgeId,
+    pub along_dm: u32,
+    pub offset_dm: u32,
+}
+
+impl Snap {
+    pub fn at(&self) -> SnapAt {
+        SnapAt {
+            edge: self.edge,
+            along_dm: self.along_dm,
+            offset_dm: self.offset_dm,
+        }
+    }
+}
+
 /// Segment of an edge: (edge, metres along the edge where the segment starts).
 type Segment = GeomWithData<RLine<[f64; 2]>, (EdgeId, f64)>;
 
@@ -57,6 +76,15 @@ impl Snapper {
         Self {
             tree: RTree::bulk_load(segments),
         }
+    }
+
+    /// The corners (lower left, upper right) of the box around every segment; `None`
+    /// when there are none.
+    pub fn extent(&self) -> Option<([f64; 2], [f64; 2])> {
+        (self.tree.size() > 0).then(|| {
+            let env = self.tree.root().envelope();
+            (env.lower(), env.upper())
+        })
     }
 
     /// The nearest point of each edge within `radius_m` of `p`, nearest first (ties by
@@ -137,7 +165,7 @@ impl Nearby<'_> {
     }
 
     /// [`Nearby::nearest`] into a buffer (cleared first), for the hot loop of
-    /// isochrones: distances are compared squared and only the winners become snaps.
+    /// isochrone lattices: only the winners become snaps.
     pub fn nearest_into(
         &self,
         graph: &WalkGraph,
@@ -151,24 +179,27 @@ impl Nearby<'_> {
         if k == 0 {
             return;
         }
-        // The best segment of each of the k nearest edges so far, by (distance², edge).
+        // The best segment of each of the k nearest edges so far, by (distance, edge):
+        // distances, not their squares, so that ties break as in `Snapper::nearest`.
         let mut best: [(f64, EdgeId, usize); MAX_K] = [(f64::INFINITY, EdgeId(u32::MAX), 0); MAX_K];
         let mut len = 0;
         let limit = radius_m * radius_m;
         let from_centre =
             ((p[0] - self.centre[0]).powi(2) + (p[1] - self.centre[1]).powi(2)).sqrt();
         for (i, &(centre_m, seg)) in self.segments.iter().enumerate() {
-            // No segment from here on is nearer than centre_m − from_centre.
-            let bound = centre_m - from_centre;
-            if bound > 0.0 && bound * bound > if len == k { best[k - 1].0 } else { limit } {
+            // No segment from here on is nearer than centre_m − from_centre (less a
+            // micrometre, so rounding never cuts off a tie).
+            let bound = centre_m - from_centre - 1e-6;
+            if bound > 0.0 && bound > if len == k { best[k - 1].0 } else { radius_m } {
                 break;
             }
             let d2 = distance_2(seg, p);
             if d2 > limit {
                 continue;
             }
+            let d = d2.sqrt();
             let edge = seg.data.0;
-            let key = (d2, edge);
+            let key = (d, edge);
             let before =
                 |a: (f64, EdgeId), b: (f64, EdgeId)| a.0 < b.0 || (a.0 == b.0 && a.1 < b.1);
             // Drop this edge's worse entry, or skip if it already has a better one.
@@ -187,7 +218,7 @@ impl Nearby<'_> {
                 best[at] = best[at - 1];
                 at -= 1;
             }
-            best[at] = (d2, edge, i);
+            best[at] = (d, edge, i);
             len = (len + 1).min(k);
         }
         out.extend(

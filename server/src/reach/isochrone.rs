@@ -1,22 +1,24 @@
-//! Isochrone polygons. The walking distance field is sampled on a metric grid: each
-//! grid point gets its own walking distance by the same definition as any other
-//! point (its snaps, the private-road rule, offsets counted in full), so the
-//! polygons agree with the distances the API reports. Marching squares (the `contour`
+//! Isochrone polygons. The walking distance field is sampled on a metric lattice:
+//! each lattice point gets its own walking distance by the same definition as any
+//! other point (its snaps, the private-road rule, offsets counted in full), so the
+//! polygons agree with the distances the API reports; the points' snaps are kept
+//! between isochrones (see `lattice`). Marching squares (the `contour`
 //! crate) trace the budgets' isolines into polygons with holes, simplified by at most
-//! half a cell, exteriors counter-clockwise (RFC 7946). The polygons are a picture:
+//! half a cell while staying valid, exteriors counter-clockwise (RFC 7946). The polygons are a picture:
 //! who and what is reached is decided from each building's and site's own walking
 //! distance, never from polygon containment.
 
-use geo::{BooleanOps, MultiPolygon, Orient, SimplifyVwPreserve, orient::Direction};
+use geo::{
+    BooleanOps, MultiPolygon, Orient, Simplify, SimplifyVwPreserve, Validation, orient::Direction,
+};
 
+use super::lattice::CellSize;
 use super::search::SearchState;
-use super::{CANDIDATES, Placed, Reach, reach_target};
-use crate::network::{UNREACHED, WalkGraph};
+use super::{Placed, Reach};
+use crate::network::{SnapAt, UNREACHED, WalkGraph};
 
 /// Grid points of one isochrone at most (4,000 × 4,000).
 const MAX_CELLS: usize = 16_000_000;
-/// Grid points per side of a block snapped together.
-const BLOCK: usize = 6;
 /// Grids of at least this many points are filled by several threads.
 const PARALLEL_CELLS: usize = 20_000;
 /// The value of a grid point out of reach, metres.
@@ -46,9 +48,10 @@ pub fn contours(
     state: &SearchState,
     origin: &Placed,
     budgets_m: &[f64],
-    cell_m: f64,
+    cell: CellSize,
     bands: Bands,
 ) -> Vec<Contour> {
+    let cell_m = cell.metres();
     let empty = || {
         budgets_m
             .iter()
@@ -58,7 +61,11 @@ pub fn contours(
             })
             .collect()
     };
-    // The grid covers every reached node and the snap radius around it.
+    // A walk is never shorter than the straight line, so only grid points within the
+    // largest budget of the origin (plus a cell, to close the isolines) can be in.
+    let max_budget = budgets_m.iter().copied().fold(0.0, f64::max) + cell_m;
+    // The grid covers every reached node and the snap radius around it, within that
+    // circle.
     let margin = reach.snap_radius_m + 2.0 * cell_m;
     let (mut lo, mut hi) = (origin.point, origin.point);
     for &n in state.touched() {
@@ -66,35 +73,33 @@ pub fn contours(
         lo = [lo[0].min(p[0]), lo[1].min(p[1])];
         hi = [hi[0].max(p[0]), hi[1].max(p[1])];
     }
-    let x0 = ((lo[0] - margin) / cell_m).floor() * cell_m;
-    let y0 = ((lo[1] - margin) / cell_m).floor() * cell_m;
-    let nx = (((hi[0] + margin) - x0) / cell_m).ceil() as usize + 1;
-    let ny = (((hi[1] + margin) - y0) / cell_m).ceil() as usize + 1;
+    let circle = max_budget + cell_m;
+    let lo = [0, 1].map(|k| (lo[k] - margin).max(origin.point[k] - circle));
+    let hi = [0, 1].map(|k| (hi[k] + margin).min(origin.point[k] + circle));
+    let first = lo.map(|v| (v / cell_m).floor() as i64);
+    let [nx, ny] =
+        [0, 1].map(|k| ((hi[k] - first[k] as f64 * cell_m) / cell_m).ceil() as usize + 1);
     if nx * ny > MAX_CELLS {
         return empty();
     }
-    // A walk is never shorter than the straight line, so only grid points within the
-    // largest budget of the origin (plus a cell, to close the isolines) can be in.
-    let max_budget = budgets_m.iter().copied().fold(0.0, f64::max) + cell_m;
     let mut values = vec![-UNREACHED_VALUE; nx * ny];
     let raster = Raster {
-        x0,
-        y0,
+        first,
         nx,
-        ny,
-        cell_m,
+        cell,
         max_budget,
     };
     let fill = |rows: std::ops::Range<usize>, chunk: &mut [f64]| {
         raster.fill(graph, reach, state, origin, rows, chunk);
     };
-    // Large grids are shared among the cores, in bands of whole blocks.
-    let threads = if nx * ny >= PARALLEL_CELLS {
+    // Large grids are shared among the cores, in bands of rows.
+    let parallel = nx * ny >= PARALLEL_CELLS;
+    let threads = if parallel {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
         1
     };
-    let band_rows = ny.div_ceil(BLOCK).div_ceil(threads) * BLOCK;
+    let band_rows = ny.div_ceil(threads);
     std::thread::scope(|scope| {
         let mut chunks = values.chunks_mut(band_rows * nx).enumerate();
         let first = chunks.next();
@@ -106,28 +111,39 @@ pub fn contours(
             fill(0..chunk.len() / nx, chunk);
         }
     });
-
-    // Marching squares on −distance: "≥ −budget" is "within budget".
-    let builder = contour::ContourBuilder::new(nx, ny, true)
-        .x_origin(x0)
-        .y_origin(y0)
-        .x_step(cell_m)
-        .y_step(cell_m);
-    let thresholds: Vec<f64> = budgets_m.iter().map(|b| -b).collect();
-    let Ok(found) = builder.contours(&values, &thresholds) else {
-        return empty();
+    let grid = Grid {
+        first,
+        nx,
+        ny,
+        cell_m,
+        values,
     };
-    let nested: Vec<Contour> = found
+
+    // Each budget traced in the part of the grid its circle covers and simplified, on
+    // its own thread when the grid is large.
+    let outline = |budget: f64| {
+        let window = grid.window(origin.point, budget + 2.0 * cell_m);
+        simplified(&window.trace(budget), cell_m)
+    };
+    let areas: Vec<MultiPolygon<f64>> = if parallel && budgets_m.len() > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = budgets_m
+                .iter()
+                .map(|&b| scope.spawn(move || outline(b)))
+                .collect();
+            handles
+                .into_iter()
+                .zip(budgets_m)
+                .map(|(h, &b)| h.join().unwrap_or_else(|_| outline(b)))
+                .collect()
+        })
+    } else {
+        budgets_m.iter().map(|&b| outline(b)).collect()
+    };
+    let nested: Vec<Contour> = areas
         .into_iter()
         .zip(budgets_m)
-        .map(|(c, &b)| Contour {
-            budget_m: b,
-            area: c
-                .into_inner()
-                .0
-                .simplify_vw_preserve(cell_m * cell_m / 4.0)
-                .orient(Direction::Default),
-        })
+        .map(|(area, &b)| Contour { budget_m: b, area })
         .collect();
     match bands {
         Bands::Nested => nested,
@@ -148,22 +164,82 @@ pub fn contours(
     }
 }
 
-/// The isochrone grid: origin, size, spacing, and the straight-line reach beyond which
-/// no point can be in.
-struct Raster {
-    x0: f64,
-    y0: f64,
+/// `traced` simplified by at most half a cell, valid and with RFC 7946 winding:
+/// Douglas–Peucker with tolerance cell/2 (fast, and it bounds how far any point
+/// moves), or, where that makes rings cross or collapse, Visvalingam–Whyatt with
+/// topology preserved and tolerance (cell/2)² — slower, always valid.
+fn simplified(traced: &MultiPolygon<f64>, cell_m: f64) -> MultiPolygon<f64> {
+    let quick = traced.simplify(cell_m / 2.0);
+    let area = if quick.is_valid() {
+        quick
+    } else {
+        traced.simplify_vw_preserve(cell_m * cell_m / 4.0)
+    };
+    area.orient(Direction::Default)
+}
+
+/// Negated walking distances on part of a lattice, row by row from its first point.
+struct Grid {
+    first: [i64; 2],
     nx: usize,
     ny: usize,
     cell_m: f64,
+    values: Vec<f64>,
+}
+
+impl Grid {
+    /// The part of the grid within `half_m` of `centre` on either axis.
+    fn window(&self, centre: [f64; 2], half_m: f64) -> Grid {
+        let n = [self.nx, self.ny];
+        let [(i0, i1), (j0, j1)] = [0, 1].map(|k| {
+            let at = |v: f64| (v / self.cell_m).floor() as i64 - self.first[k];
+            let lo = at(centre[k] - half_m).clamp(0, n[k] as i64) as usize;
+            let hi = (at(centre[k] + half_m) + 1).clamp(lo as i64, n[k] as i64) as usize;
+            (lo, hi)
+        });
+        let values = (j0..j1)
+            .flat_map(|j| &self.values[j * self.nx + i0..j * self.nx + i1])
+            .copied()
+            .collect();
+        Grid {
+            first: [self.first[0] + i0 as i64, self.first[1] + j0 as i64],
+            nx: i1 - i0,
+            ny: j1 - j0,
+            cell_m: self.cell_m,
+            values,
+        }
+    }
+
+    /// The area within `budget_m`, traced by marching squares on −distance ("≥
+    /// −budget" is "within budget"), unsimplified.
+    fn trace(&self, budget_m: f64) -> MultiPolygon<f64> {
+        if self.nx < 2 || self.ny < 2 {
+            return MultiPolygon::new(Vec::new());
+        }
+        contour::ContourBuilder::new(self.nx, self.ny, true)
+            .x_origin(self.first[0] as f64 * self.cell_m)
+            .y_origin(self.first[1] as f64 * self.cell_m)
+            .x_step(self.cell_m)
+            .y_step(self.cell_m)
+            .contours(&self.values, &[-budget_m])
+            .ok()
+            .and_then(|mut found| found.pop())
+            .map_or_else(|| MultiPolygon::new(Vec::new()), |c| c.into_inner().0)
+    }
+}
+
+/// The isochrone grid: its first lattice point, width, spacing, and the straight-line
+/// reach beyond which no point can be in.
+struct Raster {
+    first: [i64; 2],
+    nx: usize,
+    cell: CellSize,
     max_budget: f64,
 }
 
 impl Raster {
     /// Walking distances (negated, metres) of the grid points of `rows` into `chunk`,
-    /// which holds those rows. Points are snapped block by block: a point of a block of
-    /// half-diagonal h around centre c has its k nearest edges among those within
-    /// d_k(c) + 2h of c.
+    /// which holds those rows.
     fn fill(
         &self,
         graph: &WalkGraph,
@@ -173,56 +249,123 @@ impl Raster {
         rows: std::ops::Range<usize>,
         chunk: &mut [f64],
     ) {
-        let (nx, cell_m, max_budget) = (self.nx, self.cell_m, self.max_budget);
-        let radius = reach.snap_radius_m;
-        let half_diagonal = (BLOCK as f64 - 1.0) * cell_m / std::f64::consts::SQRT_2;
-        let mut snaps = Vec::with_capacity(CANDIDATES);
-        for bj in rows.clone().step_by(BLOCK) {
-            for bi in (0..nx).step_by(BLOCK) {
-                let centre = [
-                    self.x0 + (bi as f64 + (BLOCK as f64 - 1.0) / 2.0) * cell_m,
-                    self.y0 + (bj as f64 + (BLOCK as f64 - 1.0) / 2.0) * cell_m,
-                ];
-                let (dx, dy) = (centre[0] - origin.point[0], centre[1] - origin.point[1]);
-                if (dx * dx + dy * dy).sqrt() > max_budget + half_diagonal {
+        let cell_m = self.cell.metres();
+        let reach_2 = self.max_budget * self.max_budget;
+        let mut ends = EdgeEnds::new();
+        for j in rows.clone() {
+            let g_y = self.first[1] + j as i64;
+            let dy = g_y as f64 * cell_m - origin.point[1];
+            for i in 0..self.nx {
+                let g_x = self.first[0] + i as i64;
+                let dx = g_x as f64 * cell_m - origin.point[0];
+                if dx * dx + dy * dy > reach_2 {
                     continue;
                 }
-                let k_nearest =
-                    reach
-                        .snapper
-                        .nearest(graph, centre, radius + half_diagonal, CANDIDATES);
-                let reach_m = match k_nearest.get(CANDIDATES - 1) {
-                    Some(kth) => (f64::from(kth.offset_dm) / 10.0 + 0.1 + 2.0 * half_diagonal)
-                        .min(radius + half_diagonal),
-                    None => radius + half_diagonal,
-                };
-                let nearby = reach.snapper.nearby(centre, reach_m);
-                // Every point of the block snaps among these edges: if the search
-                // reached none of them, the whole block is out of reach.
-                let reached = |e: crate::network::EdgeId| {
-                    let info = graph.edge(e);
-                    state.dist_before(info.a, info.private).0 < UNREACHED
-                        || state.dist_before(info.b, info.private).0 < UNREACHED
-                        || origin.snaps.iter().any(|s| s.edge == e)
-                };
-                if !nearby.edges().any(reached) {
-                    continue;
+                let snaps = reach.lattice_snaps(graph, self.cell, [g_x, g_y]);
+                if let Some(dist_dm) = ends.distance_dm(graph, state, origin, snaps) {
+                    chunk[(j - rows.start) * self.nx + i] = -f64::from(dist_dm) / 10.0;
                 }
-                for j in bj..(bj + BLOCK).min(rows.end).min(self.ny) {
-                    for i in bi..(bi + BLOCK).min(nx) {
-                        let p = [self.x0 + i as f64 * cell_m, self.y0 + j as f64 * cell_m];
-                        let (dx, dy) = (p[0] - origin.point[0], p[1] - origin.point[1]);
-                        if dx * dx + dy * dy > max_budget * max_budget {
-                            continue;
-                        }
-                        nearby.nearest_into(graph, p, radius, CANDIDATES, &mut snaps);
-                        reach.admit_in_place(graph, &mut snaps);
-                        if let Some(r) = reach_target(graph, state, origin, &snaps) {
-                            chunk[(j - rows.start) * nx + i] = -f64::from(r.dist_dm) / 10.0;
-                        }
+            }
+        }
+    }
+}
+
+/// Slots of the [`EdgeEnds`] memo.
+const MEMO: usize = 256;
+
+/// The walking distance to lattice points, with each edge's distances at its two ends
+/// remembered: neighbouring points mostly snap to the same few edges, and the search
+/// state is large enough that reading it is the cost. The distance is
+/// `reach_snaps`'s (a test holds them equal).
+struct EdgeEnds {
+    /// Direct-mapped by edge id: (edge, distance before entering it at `a`, at `b`).
+    slots: Box<[(u32, u32, u32); MEMO]>,
+}
+
+impl EdgeEnds {
+    fn new() -> Self {
+        Self {
+            slots: Box::new([(u32::MAX, 0, 0); MEMO]),
+        }
+    }
+
+    fn distance_dm(
+        &mut self,
+        graph: &WalkGraph,
+        state: &SearchState,
+        origin: &Placed,
+        snaps: &[SnapAt],
+    ) -> Option<u32> {
+        let mut best = UNREACHED;
+        for snap in snaps {
+            let e = graph.edge(snap.edge);
+            let slot = &mut self.slots[snap.edge.index() % MEMO];
+            if slot.0 as usize != snap.edge.index() {
+                *slot = (
+                    snap.edge.index() as u32,
+                    state.dist_before(e.a, e.private).0,
+                    state.dist_before(e.b, e.private).0,
+                );
+            }
+            let (_, at_a, at_b) = *slot;
+            let via_a = at_a.saturating_add(snap.along_dm);
+            let via_b = at_b.saturating_add(e.length_dm.saturating_sub(snap.along_dm));
+            best = best.min(via_a.min(via_b).saturating_add(snap.offset_dm));
+            for from in origin.snaps.iter().filter(|o| o.edge == snap.edge) {
+                best = best
+                    .min(from.offset_dm + from.along_dm.abs_diff(snap.along_dm) + snap.offset_dm);
+            }
+        }
+        (best < UNREACHED).then_some(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{GraphLine, UNREACHED};
+    use crate::reach::{SNAP_RADIUS_M, reach_snaps, search};
+
+    /// The memo's distances are [`reach_snaps`]'s at every lattice point around
+    /// origins on a street grid with a compound's private roads.
+    #[test]
+    fn remembered_edge_ends_give_the_engines_distances() {
+        let mut lines = Vec::new();
+        let n = 12;
+        for j in 0..n {
+            for i in 0..n {
+                let p = [i as f64 * 70.0, j as f64 * 55.0];
+                for (di, dj) in [(1, 0), (0, 1)] {
+                    if i + di < n && j + dj < n {
+                        lines.push(GraphLine {
+                            points: vec![p, [(i + di) as f64 * 70.0, (j + dj) as f64 * 55.0]],
+                            ends: [j * n + i, (j + dj) * n + i + di],
+                            private: (3..6).contains(&i) && (3..6).contains(&j),
+                            bridge: false,
+                            ferry: false,
+                        });
                     }
                 }
             }
         }
+        let graph = WalkGraph::from_lines(lines);
+        let reach = Reach::new(&graph, SNAP_RADIUS_M);
+        let mut state = SearchState::new(graph.node_count());
+        let mut checked = 0;
+        for at in [[10.0, 10.0], [280.0, 220.0], [500.0, 300.0]] {
+            let origin = reach.place(&graph, at).unwrap();
+            search(&graph, &mut state, &origin, 6_000);
+            let mut ends = EdgeEnds::new();
+            for gy in -5..70 {
+                for gx in -5..90 {
+                    let snaps = reach.lattice_snaps(&graph, CellSize::M10, [gx, gy]);
+                    let want = reach_snaps(&graph, &state, &origin, snaps.iter().copied())
+                        .map(|r| r.dist_dm);
+                    assert_eq!(ends.distance_dm(&graph, &state, &origin, snaps), want);
+                    checked += usize::from(want.is_some_and(|d| d < UNREACHED));
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }

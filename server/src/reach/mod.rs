@@ -9,14 +9,16 @@
 
 mod field;
 mod isochrone;
+mod lattice;
 mod route;
 mod search;
 mod targets;
 
-use crate::network::{Components, MIN_KEPT_NODES, Snap, Snapper, UNREACHED, WalkGraph};
+use crate::network::{Components, MIN_KEPT_NODES, Snap, SnapAt, Snapper, UNREACHED, WalkGraph};
 
 pub use field::{Nearest, service_field};
 pub use isochrone::{Bands, Contour, contours};
+pub use lattice::CellSize;
 pub use route::route;
 pub use search::{FIRST, LAST, Leg, PUBLIC, Pred, SearchPool, SearchState, Seed, leg_on, next_leg};
 pub use targets::{Access, Targets};
@@ -75,6 +77,8 @@ pub struct Reach {
     pub components: Components,
     /// Per component: whether points snap to it.
     pub kept: Vec<bool>,
+    /// The isochrone lattices' snaps, found on first use.
+    lattices: lattice::Lattices,
 }
 
 impl Reach {
@@ -113,6 +117,7 @@ impl Reach {
             snap_radius_m,
             components,
             kept,
+            lattices: lattice::Lattices::default(),
         }
     }
 
@@ -209,13 +214,23 @@ pub fn reach_target(
     origin: &Placed,
     target: &[Snap],
 ) -> Option<Reached> {
+    reach_snaps(graph, state, origin, target.iter().map(Snap::at))
+}
+
+/// [`reach_target`] for a target given by where it meets its edges.
+pub fn reach_snaps(
+    graph: &WalkGraph,
+    state: &SearchState,
+    origin: &Placed,
+    target: impl IntoIterator<Item = SnapAt>,
+) -> Option<Reached> {
     let mut best: Option<Reached> = None;
     let mut offer = |dist_dm: u32, via: Via| {
         if dist_dm < UNREACHED && best.is_none_or(|b| dist_dm < b.dist_dm) {
             best = Some(Reached { dist_dm, via });
         }
     };
-    for (t, snap) in target.iter().enumerate() {
+    for (t, snap) in target.into_iter().enumerate() {
         let e = graph.edge(snap.edge);
         for (node, part) in [
             (e.a, snap.along_dm),

@@ -149,6 +149,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The kept lattice snaps are each point's own snaps from every edge in reach, whatever
+    /// the spacing and wherever the point lies near the edges (ties included: the
+    /// chords of a circle meet at many equal distances).
+    #[test]
+    fn lattice_snaps_are_each_points_own_snaps(
+        n in 3usize..10,
+        raw_edges in proptest::collection::vec((0usize..10, 0usize..10, any::<bool>()), 1..20),
+        cell in 0usize..4,
+        near in proptest::collection::vec((0usize..20, 0.0f64..1.0, -130.0f64..130.0, -130.0f64..130.0), 40),
+    ) {
+        let edges: Vec<(usize, usize, bool)> = raw_edges
+            .into_iter()
+            .map(|(a, b, p)| (a % n, b % n, p))
+            .filter(|(a, b, _)| a != b)
+            .collect();
+        let (graph, pos) = circle_graph(n, &edges);
+        let reach = Reach::new(&graph, SNAP_RADIUS_M);
+        let cell = CellSize::ALL[cell];
+        let c = cell.metres();
+        for (e, t, dx, dy) in near {
+            let Some(&(a, b, _)) = edges.get(e % edges.len().max(1)) else { continue };
+            let p = [
+                pos[a][0] + t * (pos[b][0] - pos[a][0]) + dx,
+                pos[a][1] + t * (pos[b][1] - pos[a][1]) + dy,
+            ];
+            let g = [(p[0] / c).round() as i64, (p[1] / c).round() as i64];
+            let mut all = reach.snapper.candidates(&graph, [g[0] as f64 * c, g[1] as f64 * c], SNAP_RADIUS_M);
+            all.truncate(CANDIDATES);
+            let want: Vec<_> = reach.admit(&graph, all).iter().map(Snap::at).collect();
+            prop_assert_eq!(reach.lattice_snaps(&graph, cell, g), &want[..]);
+        }
+    }
+}
+
 /// A square lattice of `n` × `n` nodes `step` metres apart.
 fn lattice(n: usize, step: f64) -> WalkGraph {
     let mut lines = Vec::new();
@@ -180,7 +217,15 @@ fn isochrone(graph: &WalkGraph, at: [f64; 2], budgets: &[f64], bands: Bands) -> 
     let mut state = SearchState::new(graph.node_count());
     let max = budgets.iter().copied().fold(0.0, f64::max);
     search(graph, &mut state, &origin, (max * 10.0) as u32);
-    contours(graph, &reach, &state, &origin, budgets, 10.0, bands)
+    contours(
+        graph,
+        &reach,
+        &state,
+        &origin,
+        budgets,
+        CellSize::M10,
+        bands,
+    )
 }
 
 #[test]

@@ -126,6 +126,18 @@ async fn isochrones_count_people_and_sites_by_their_own_walking_distance() {
     ))
     .await;
     assert_eq!(d.json["features"][1]["properties"]["population"], 700);
+    // A finer lattice draws the same walk: the counts do not depend on it.
+    let fine = get(&format!(
+        "/api/v1/isochrone?{}&minutes=5&cell_m=5",
+        node(3.0, 3.0)
+    ))
+    .await;
+    assert_eq!(fine.json["cell_m"], 5.0);
+    assert_eq!(fine.json["features"][0]["properties"]["population"], 300);
+    let fine_m2 = fine.json["features"][0]["properties"]["area_m2"]
+        .as_f64()
+        .unwrap();
+    assert!((fine_m2 / a5 - 1.0).abs() < 0.1, "{fine_m2} against {a5}");
 }
 
 #[tokio::test]
@@ -171,6 +183,8 @@ async fn bad_reachability_input_is_a_problem_naming_the_field() {
         (format!("isochrone?{at}&minutes=NaN"), "/minutes"),
         (format!("isochrone?{at}&preset=fast"), "/preset"),
         (format!("isochrone?{at}&bands=rings"), "/bands"),
+        (format!("isochrone?{at}&cell_m=15"), "/cell_m"),
+        (format!("isochrone?{at}&cell_m=ten"), "/cell_m"),
         (format!("nearest?{at}&k=0"), "/k"),
         (format!("nearest?{at}&kind=shop"), "/kind"),
         ("nearest?lon=200&lat=37.53".to_owned(), "/lon"),
