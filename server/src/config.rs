@@ -22,6 +22,8 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Print a coverage table: the same as `GET /api/v1/coverage` with these parameters.
+    Coverage(CoverageArgs),
     /// Generate synthetic demo data, deterministically from a seed.
     #[command(name = "gen-demo", subcommand)]
     GenDemo(GenDemoCommand),
@@ -90,6 +92,62 @@ pub struct ServeConfig {
     /// Directory of the built web page (`npm --prefix web run build`).
     #[arg(long, env = "REDGRID_WEB", default_value = "./web/dist")]
     pub web: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Directory of the district's data files.
+    #[arg(long, env = "REDGRID_DATA", default_value = "./data/geojson")]
+    pub data: PathBuf,
+    /// A walking network replacing the data directory's (GeoJSON or `.osm.pbf`).
+    #[arg(long, env = "REDGRID_NETWORK")]
+    pub network: Option<PathBuf>,
+    /// gb50180_5min, gb50180_10min or gb50180_15min.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Walking budget, minutes (default 5).
+    #[arg(long)]
+    pub minutes: Option<String>,
+    /// Walking speed, m/min (default 60).
+    #[arg(long)]
+    pub speed: Option<String>,
+    /// Walking budget, metres, instead of minutes.
+    #[arg(long)]
+    pub metres: Option<String>,
+    /// Comma list of site kinds counted as service points.
+    #[arg(long)]
+    pub kinds: Option<String>,
+    /// district, street, community or grid.
+    #[arg(long, default_value = "street")]
+    pub level: String,
+    /// csv, json or xlsx.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl CoverageArgs {
+    /// The query string of the equivalent `GET /api/v1/coverage`.
+    pub fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        let given = [
+            ("preset", &self.preset),
+            ("minutes", &self.minutes),
+            ("speed", &self.speed),
+            ("metres", &self.metres),
+            ("kinds", &self.kinds),
+        ];
+        for (name, value) in given {
+            if let Some(v) = value {
+                q.append_pair(name, v);
+            }
+        }
+        q.append_pair("level", &self.level);
+        q.append_pair("format", &self.format);
+        q.finish()
+    }
 }
 
 #[derive(Debug, Subcommand)]

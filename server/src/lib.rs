@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod coverage;
 pub mod demo;
 pub mod error;
 pub mod geo;
@@ -21,7 +22,7 @@ use std::path::Path;
 pub use http::{AppState, router as app};
 
 use crate::auth::TokenStore;
-use crate::config::{Profile, ServeConfig};
+use crate::config::{CoverageArgs, Profile, ServeConfig};
 use crate::store::{Dataset, Store};
 
 /// Loads the data and tokens a `serve` configuration names and builds the state.
@@ -53,4 +54,43 @@ pub fn state_for_dir(dir: &Path, profile: Profile, tokens: TokenStore) -> error:
         false,
         Path::new("web/dist").to_owned(),
     ))
+}
+
+/// `redgrid coverage`: the body `GET /api/v1/coverage` answers for these arguments,
+/// computed by the same router; a refused request is an error with its detail.
+pub fn coverage_report(args: &CoverageArgs) -> std::result::Result<Vec<u8>, String> {
+    use tower::ServiceExt;
+    let config = ServeConfig {
+        data: args.data.clone(),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        network: args.network.clone(),
+        profile: Profile::Internal,
+        public_boundaries: false,
+        tokens_file: None,
+        web: Path::new("web/dist").to_owned(),
+    };
+    let state = build_state(&config).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let request = axum::http::Request::get(format!("/api/v1/coverage?{}", args.query()))
+            .body(axum::body::Body::empty())
+            .map_err(|e| e.to_string())?;
+        let response = app(state)
+            .oneshot(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(body.to_vec())
+        } else {
+            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            Err(problem["detail"].as_str().unwrap_or("refused").to_owned())
+        }
+    })
 }

@@ -31,6 +31,16 @@ fn main() -> ExitCode {
                 println!("{token}");
             })
             .map_err(|e| e.to_string()),
+        Command::Coverage(args) => redgrid::coverage_report(&args).and_then(|body| {
+            use std::io::Write;
+            match &args.out {
+                Some(path) => std::fs::write(path, body)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => std::io::stdout()
+                    .write_all(&body)
+                    .map_err(|e| format!("cannot write the report: {e}")),
+            }
+        }),
         Command::GenDemo(GenDemoCommand::Network {
             seed,
             data,

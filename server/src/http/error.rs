@@ -47,6 +47,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Well-formed input that cannot be answered, e.g. a point far from the network.
     #[error("{0}")]
     Unprocessable(String),
@@ -88,6 +90,11 @@ impl ApiError {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method-not-allowed",
                 "Method not allowed",
+            ),
+            ApiError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
             ),
             ApiError::Unprocessable(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

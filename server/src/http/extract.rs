@@ -34,6 +34,15 @@ impl QueryParams {
         }
     }
 
+    /// Parameters given as name/value pairs, e.g. from a request body.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self {
+            pairs,
+            read: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
     fn fail(&mut self, name: &str, reason: impl Into<String>) {
         self.errors
             .push(FieldError::new(format!("/{name}"), reason));
@@ -214,5 +223,53 @@ impl FromRequestParts<AppState> for Caller {
             .role_of(token)
             .map(Caller::Token)
             .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()))
+    }
+}
+
+/// A JSON request body, with a 400 problem naming the field when it does not parse
+/// (the pointer is `/body/...`) and a 415 when it is not JSON.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v == "application/json" || v.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON (Content-Type: application/json)".to_owned(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::invalid("/body", e.body_text()))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let pointer = if path == "." {
+                "/body".to_owned()
+            } else {
+                format!(
+                    "/body/{}",
+                    path.replace('.', "/")
+                        .replace(['[', ']'], "/")
+                        .replace("//", "/")
+                        .trim_end_matches('/')
+                )
+            };
+            ApiError::invalid(pointer, e.into_inner().to_string())
+        })?;
+        de.end()
+            .map_err(|e| ApiError::invalid("/body", e.to_string()))?;
+        Ok(JsonBody(value))
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP layer: shared state, the router, and one module per resource. Handlers
 //! extract validated input, call the core and map the result; nothing more.
 
+mod coverage;
 mod dispatch;
 pub mod error;
 pub mod extract;
@@ -10,6 +11,7 @@ mod layers;
 mod locate;
 mod ogc;
 mod openapi;
+mod plan;
 mod reach;
 mod walking;
 mod web;
@@ -43,6 +45,8 @@ pub struct Inner {
     pub graph: WalkGraph,
     pub reach: Reach,
     pub targets: Targets,
+    /// Which street, community and grid each building and site lies in.
+    pub areas: crate::coverage::Areas,
     pub tokens: TokenStore,
     pub profile: Profile,
     pub public_boundaries: bool,
@@ -79,7 +83,9 @@ impl AppState {
         let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &places);
         report_network(&graph, &reach, &indexes.projection);
         let targets = Targets::new(&graph, &reach, sites.into_iter(), buildings.into_iter());
+        let areas = crate::coverage::Areas::of(store.dataset());
         Self(Arc::new(Inner {
+            areas,
             store,
             indexes,
             graph,
@@ -181,6 +187,11 @@ pub fn router(state: AppState) -> Router {
         .route("/isochrone", get(reach::isochrone))
         .route("/sites/{id}/service-area", get(reach::service_area))
         .route("/dispatch", get(dispatch::dispatch))
+        .route("/coverage", get(coverage::coverage))
+        .route("/coverage/gaps", get(coverage::gaps))
+        .route("/catchments", get(coverage::catchments))
+        .route("/plan/suggest", axum::routing::post(plan::suggest))
+        .route("/plan/what-if", axum::routing::post(plan::what_if))
         .route("/openapi.json", get(openapi::openapi_json));
     if state.profile == Profile::Internal {
         api = api.merge(writes::routes());

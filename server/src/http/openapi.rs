@@ -15,6 +15,11 @@ use utoipa::{Modify, OpenApi};
         super::reach::isochrone,
         super::reach::service_area,
         super::dispatch::dispatch,
+        super::coverage::coverage,
+        super::coverage::gaps,
+        super::coverage::catchments,
+        super::plan::suggest,
+        super::plan::what_if,
         super::writes::create_site,
         super::writes::update_site,
         super::writes::delete_site,
@@ -31,7 +36,7 @@ use utoipa::{Modify, OpenApi};
         super::ogc::item,
         openapi_json,
     ),
-    components(schemas(super::error::Problem, super::error::FieldError, super::walking::Basis, super::reach::Snapped)),
+    components(schemas(super::error::Problem, super::error::FieldError, super::walking::Basis, super::coverage::PlanBasis, super::reach::Snapped)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

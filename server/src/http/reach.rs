@@ -60,7 +60,7 @@ fn basis(state: &AppState, walking: &Walking) -> Basis {
     walking.basis(state.store.dataset())
 }
 
-fn kinds_of(raw: &str) -> Result<Vec<SiteKind>, String> {
+pub(super) fn kinds_of(raw: &str) -> Result<Vec<SiteKind>, String> {
     raw.split(',')
         .map(|k| {
             serde_json::from_value::<SiteKind>(Value::String(k.trim().to_owned()))

@@ -21,6 +21,12 @@ fn civil(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// The date (`YYYY-MM-DD`) in Beijing time of a Unix time.
+pub fn beijing_date(unix_s: i64) -> String {
+    let (y, m, d) = civil((unix_s + LOCAL_OFFSET_S).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 fn minutes_of(hhmm: &str) -> Option<i64> {
     let (h, m) = hhmm.split_once(':')?;
     let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);

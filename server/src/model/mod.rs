@@ -13,7 +13,7 @@ mod site;
 
 pub use area::{CommunityProps, ContextProps, DistrictProps, GridProps, StreetProps};
 pub use feature::{Feature, HasId};
-pub use hours::is_open;
+pub use hours::{beijing_date, is_open};
 pub use ids::{GridCode, Id, IdError};
 pub use network::NetworkProps;
 pub use person::{BuildingHead, Worker, mask_name, mask_phone};

@@ -8,7 +8,19 @@ use super::feature::impl_has_id;
 
 /// What a site is. The first four are the service points of the 5-minute
 /// party-mass service circle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     DistrictCentre,

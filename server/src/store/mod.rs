@@ -31,6 +31,9 @@ pub struct Dataset {
     pub network: Vec<NetworkEdge>,
     /// The file the walking network came from, as answers name it.
     pub network_file: String,
+    /// The newest modification date of the loaded layer files (Beijing time): the
+    /// date answers give for their data.
+    pub data_date: Option<String>,
     /// Empty in the public profile: personal data is never loaded there.
     pub workers: Vec<Worker>,
     pub building_heads: Vec<BuildingHead>,
@@ -124,6 +127,17 @@ impl Dataset {
             ds.building_heads = heads;
             ds.personal_versions.insert("building_heads", version);
         }
+        ds.data_date = LayerId::ALL
+            .iter()
+            .filter_map(|l| {
+                std::fs::metadata(dir.join(l.file_name()))
+                    .ok()?
+                    .modified()
+                    .ok()
+            })
+            .max()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| crate::model::beijing_date(d.as_secs() as i64));
         ds.index_of = IdIndex {
             streets: positions(&ds.streets),
             communities: positions(&ds.communities),

@@ -1,0 +1,206 @@
+//! Coverage, gaps, catchments, what-if and suggestions on the demo district, each
+//! checked against an independent recomputation: a search from every building, the
+//! field recomputed without a point, a fresh engine with the changed sites.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use geo::Centroid;
+use redgrid::AppState;
+use redgrid::config::Profile;
+use redgrid::coverage::{self, Change, Level};
+use redgrid::model::SiteKind;
+use redgrid::reach::{SearchState, Targets, reach_target, search, service_field};
+
+static DEMO: LazyLock<AppState> = LazyLock::new(|| {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/geojson");
+    redgrid::state_for_dir(&dir, Profile::Internal, Default::default()).expect("demo loads")
+});
+
+const BUDGET_DM: u32 = 3_000;
+
+fn mask() -> Vec<bool> {
+    coverage::service_point_mask(DEMO.store.dataset(), &SiteKind::SERVICE_POINTS)
+}
+
+/// Covered flags from the field (one multi-source search).
+fn field_covered(mask: &[bool]) -> Vec<bool> {
+    let mut state = SearchState::new(DEMO.graph.node_count());
+    coverage::field(&DEMO.graph, &DEMO.targets, &mut state, mask, BUDGET_DM)
+        .iter()
+        .map(Option::is_some)
+        .collect()
+}
+
+/// Covered flags by brute force: a search from each building, then the walking
+/// distance to every service point within the budget in a straight line.
+fn brute_force_covered(targets: &Targets, sites: &[bool]) -> Vec<bool> {
+    let mut state = SearchState::new(DEMO.graph.node_count());
+    targets
+        .buildings
+        .iter()
+        .map(|placed| {
+            let Some(origin) = placed else { return false };
+            search(&DEMO.graph, &mut state, origin, BUDGET_DM);
+            targets
+                .sites_near(origin.point, f64::from(BUDGET_DM) / 10.0)
+                .filter(|&s| sites[s])
+                .filter_map(|s| {
+                    let placed = targets.sites[s].as_ref()?;
+                    reach_target(&DEMO.graph, &state, origin, &placed.snaps)
+                })
+                .any(|r| r.dist_dm <= BUDGET_DM)
+        })
+        .collect()
+}
+
+fn people(covered: &[bool], want: bool) -> u64 {
+    let population = coverage::populations(DEMO.store.dataset());
+    covered
+        .iter()
+        .zip(&population)
+        .filter(|(c, _)| **c == want)
+        .map(|(_, &p)| u64::from(p))
+        .sum()
+}
+
+#[test]
+fn coverage_matches_a_search_from_every_building_and_rows_sum_to_the_total() {
+    let mask = mask();
+    let covered = field_covered(&mask);
+    assert_eq!(covered, brute_force_covered(&DEMO.targets, &mask));
+    let population = coverage::populations(DEMO.store.dataset());
+    let district = coverage::tally(&DEMO.areas, Level::District, &population, &covered, &mask);
+    assert_eq!(district.total.covered_population, people(&covered, true));
+    for level in [Level::Street, Level::Community, Level::Grid] {
+        let table = coverage::tally(&DEMO.areas, level, &population, &covered, &mask);
+        assert_eq!(table.total, district.total, "{level:?}");
+        let sum: u64 = table.rows.iter().map(|r| r.covered_population).sum();
+        assert_eq!(sum, table.total.covered_population);
+        let points: u32 = table.rows.iter().map(|r| r.service_points).sum();
+        assert_eq!(points as usize, mask.iter().filter(|m| **m).count());
+    }
+    // The demo is neither all covered nor all uncovered at 300 m.
+    let share = district.total.coverage_pct().unwrap();
+    assert!(share > 10.0 && share < 90.0, "{share}");
+}
+
+#[test]
+fn gap_population_equals_the_uncovered_population_counted_building_by_building() {
+    let ds = DEMO.store.dataset();
+    let mask = mask();
+    let brute = brute_force_covered(&DEMO.targets, &mask);
+    let points: Vec<Option<[f64; 2]>> = ds
+        .buildings
+        .iter()
+        .map(|b| b.geometry.centroid().map(|p| [p.x(), p.y()]))
+        .collect();
+    let population = coverage::populations(ds);
+    let covered = field_covered(&mask);
+    for resolution in [h3o::Resolution::Eleven, h3o::Resolution::Nine] {
+        let gaps = coverage::gaps(&points, &population, &covered, resolution);
+        let total: u64 = gaps.iter().map(|g| g.population).sum();
+        assert_eq!(total, people(&brute, false), "{resolution:?}");
+        assert!(gaps.windows(2).all(|w| w[0].population >= w[1].population));
+        // Each gap cell holds an uncovered building; no cell is in two gaps.
+        let mut cells: Vec<h3o::CellIndex> = gaps.iter().flat_map(|g| g.cells.clone()).collect();
+        let n = cells.len();
+        cells.sort_unstable();
+        cells.dedup();
+        assert_eq!(cells.len(), n);
+    }
+}
+
+#[test]
+fn the_people_a_point_alone_covers_are_those_lost_without_it() {
+    let ds = DEMO.store.dataset();
+    let mask = mask();
+    let sites: Vec<usize> = (0..mask.len())
+        .filter(|&i| mask[i] && DEMO.targets.sites[i].is_some())
+        .collect();
+    let mut state = SearchState::new(DEMO.graph.node_count());
+    let field = coverage::field(&DEMO.graph, &DEMO.targets, &mut state, &mask, BUDGET_DM);
+    let reached: Vec<_> = sites
+        .iter()
+        .map(|&s| {
+            let placed = DEMO.targets.sites[s].as_ref().unwrap();
+            coverage::reached_from(&DEMO.graph, &DEMO.targets, &mut state, placed, BUDGET_DM)
+        })
+        .collect();
+    let population = coverage::populations(ds);
+    let found = coverage::catchments(&field, &sites, &reached, &population, Default::default());
+    let covered = people(&field_covered(&mask), true);
+    let served: u64 = found.iter().map(|c| c.population_served).sum();
+    assert_eq!(
+        served, covered,
+        "every covered building is served by exactly one point"
+    );
+    // Every 20th point: remove it and recompute the whole field.
+    for c in found.iter().step_by(20) {
+        let mut without = mask.clone();
+        without[c.site] = false;
+        let after = people(&field_covered(&without), true);
+        assert_eq!(
+            covered - after,
+            c.population_lost_if_removed,
+            "site {}",
+            c.site
+        );
+        assert!(c.farthest_walk_dm.is_none_or(|d| d <= BUDGET_DM));
+    }
+    assert!(found.iter().any(|c| c.redundant) && found.iter().any(|c| !c.redundant));
+}
+
+#[test]
+fn what_if_matches_a_full_recomputation_with_the_changed_sites() {
+    let mask = mask();
+    let points: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
+    let remove: Vec<usize> = points.iter().copied().step_by(7).collect();
+    // New points at every 97th uncovered building.
+    let covered = field_covered(&mask);
+    let uncovered: Vec<[f64; 2]> = (0..covered.len())
+        .filter(|&b| !covered[b])
+        .filter_map(|b| DEMO.targets.buildings[b].as_ref().map(|p| p.point))
+        .step_by(97)
+        .collect();
+    let add: Vec<_> = uncovered
+        .iter()
+        .filter_map(|&p| DEMO.reach.place(&DEMO.graph, p).ok())
+        .collect();
+    assert!(add.len() > 10);
+    let change = Change {
+        remove: remove.clone(),
+        add: add.clone(),
+    };
+    let mut state = SearchState::new(DEMO.graph.node_count());
+    let scenario = coverage::what_if(
+        &DEMO.graph,
+        &DEMO.targets,
+        &mut state,
+        &points,
+        &change,
+        BUDGET_DM,
+    );
+    assert_eq!(scenario.before, covered);
+    // Independently: a fresh engine whose sites are the points left and the new ones.
+    let left: Vec<[f64; 2]> = points
+        .iter()
+        .filter(|s| !remove.contains(s))
+        .filter_map(|&s| DEMO.targets.sites[s].as_ref().map(|p| p.point))
+        .chain(add.iter().map(|p| p.point))
+        .collect();
+    let buildings = DEMO
+        .targets
+        .buildings
+        .iter()
+        .map(|b| b.as_ref().map(|p| p.point));
+    let changed = Targets::new(&DEMO.graph, &DEMO.reach, left.iter().copied(), buildings);
+    let all = vec![true; left.len()];
+    let recomputed: Vec<bool> =
+        service_field(&DEMO.graph, &changed, &mut state, |i| all[i], BUDGET_DM)
+            .iter()
+            .map(Option::is_some)
+            .collect();
+    assert_eq!(scenario.after, recomputed);
+    assert_ne!(scenario.after, scenario.before);
+}
