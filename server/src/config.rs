@@ -89,6 +89,10 @@ pub struct ServeConfig {
     /// File of hashed API tokens (see `redgrid token create`). Without one, no token is valid.
     #[arg(long, env = "REDGRID_TOKENS_FILE")]
     pub tokens_file: Option<PathBuf>,
+    /// A JSON file keeping saved planning scenarios across restarts (without one they
+    /// are kept in memory only).
+    #[arg(long, env = "REDGRID_SCENARIOS_FILE")]
+    pub scenarios_file: Option<PathBuf>,
     /// Directory of the built web page (`npm --prefix web run build`).
     #[arg(long, env = "REDGRID_WEB", default_value = "./web/dist")]
     pub web: PathBuf,

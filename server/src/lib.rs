@@ -35,13 +35,18 @@ pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
         Some(path) => auth::read_tokens(path)?,
         None => TokenStore::default(),
     };
+    let scenarios = match &config.scenarios_file {
+        Some(path) => store::ScenarioStore::with_file(path.clone())?,
+        None => store::ScenarioStore::in_memory(),
+    };
     Ok(AppState::new(
         Store::Memory(dataset),
         tokens,
         config.profile,
         config.public_boundaries,
         config.web.clone(),
-    ))
+    )
+    .with_scenarios(scenarios))
 }
 
 /// State over a data directory with the given tokens, for tests and tools.
@@ -67,6 +72,7 @@ pub fn coverage_report(args: &CoverageArgs) -> std::result::Result<Vec<u8>, Stri
         profile: Profile::Internal,
         public_boundaries: false,
         tokens_file: None,
+        scenarios_file: None,
         web: Path::new("web/dist").to_owned(),
     };
     let state = build_state(&config).map_err(|e| e.to_string())?;

@@ -50,6 +50,11 @@ impl Role {
         matches!(self, Role::Dispatcher | Role::Service | Role::Admin)
     }
 
+    /// Saving planning scenarios.
+    pub fn may_save_scenarios(self) -> bool {
+        matches!(self, Role::Planner | Role::Admin)
+    }
+
     /// Writes to data layers.
     pub fn may_write_data(self) -> bool {
         self == Role::Admin

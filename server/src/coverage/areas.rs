@@ -59,7 +59,10 @@ pub struct Areas {
 }
 
 impl Areas {
-    pub fn of(ds: &Dataset) -> Self {
+    /// The areas of `ds`. A building lies in the grid it names; a site in the grid
+    /// `grid_at` finds at its point (WGS-84), else in the grid, community or street it
+    /// names.
+    pub fn of(ds: &Dataset, grid_at: impl Fn(geo::Point<f64>) -> Option<usize>) -> Self {
         let ids = ds.ids();
         let position = |found: Option<&usize>| found.map_or(NONE, |&i| i as u32);
         let from_grid = |grid: u32| -> [u32; 3] {
@@ -83,8 +86,9 @@ impl Areas {
             .iter()
             .map(|s| {
                 let p = &s.props;
-                if let Some(grid) = p.grid_id.as_ref().and_then(|g| ids.grids.get(g)) {
-                    return from_grid(*grid as u32);
+                let named = p.grid_id.as_ref().and_then(|g| ids.grids.get(g)).copied();
+                if let Some(grid) = grid_at(s.geometry).or(named) {
+                    return from_grid(grid as u32);
                 }
                 let community =
                     position(p.community_id.as_ref().and_then(|c| ids.communities.get(c)));

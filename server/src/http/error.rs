@@ -52,6 +52,9 @@ pub enum ApiError {
     /// Well-formed input that cannot be answered, e.g. a point far from the network.
     #[error("{0}")]
     Unprocessable(String),
+    /// A store the request needs cannot be written now.
+    #[error("{0}")]
+    Unavailable(String),
     /// The server is at capacity for this kind of request.
     #[error("{0}")]
     Busy(String),
@@ -102,6 +105,11 @@ impl ApiError {
                 "Cannot answer for this input",
             ),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy"),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

@@ -254,18 +254,16 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
             .map_err(|e| ApiError::invalid("/body", e.body_text()))?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let pointer = if path == "." {
-                "/body".to_owned()
-            } else {
-                format!(
-                    "/body/{}",
-                    path.replace('.', "/")
-                        .replace(['[', ']'], "/")
-                        .replace("//", "/")
-                        .trim_end_matches('/')
-                )
-            };
+            use serde_path_to_error::Segment;
+            let mut pointer = "/body".to_owned();
+            for segment in e.path().iter() {
+                match segment {
+                    Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                    Segment::Map { key } => pointer.push_str(&format!("/{key}")),
+                    Segment::Enum { variant } => pointer.push_str(&format!("/{variant}")),
+                    Segment::Unknown => break,
+                }
+            }
             ApiError::invalid(pointer, e.into_inner().to_string())
         })?;
         de.end()

@@ -13,6 +13,7 @@ mod ogc;
 mod openapi;
 mod plan;
 mod reach;
+mod scenarios;
 mod walking;
 mod web;
 mod writes;
@@ -51,6 +52,8 @@ pub struct Inner {
     pub profile: Profile,
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
+    /// Saved what-if scenarios.
+    pub scenarios: crate::store::ScenarioStore,
     /// Where walks past 15 minutes are computed.
     pub heavy: heavy::HeavyPool,
     health: health::Health,
@@ -83,7 +86,10 @@ impl AppState {
         let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &places);
         report_network(&graph, &reach, &indexes.projection);
         let targets = Targets::new(&graph, &reach, sites.into_iter(), buildings.into_iter());
-        let areas = crate::coverage::Areas::of(store.dataset());
+        let areas = crate::coverage::Areas::of(store.dataset(), |p| {
+            let (x, y) = indexes.projection.project_xy(p.x(), p.y());
+            indexes.grids.containing(geo::Point::new(x, y))
+        });
         Self(Arc::new(Inner {
             areas,
             store,
@@ -96,8 +102,17 @@ impl AppState {
             public_boundaries,
             web_dir,
             heavy: heavy::HeavyPool::default(),
+            scenarios: crate::store::ScenarioStore::in_memory(),
             health,
         }))
+    }
+
+    /// The same state, saving scenarios in `store` (right after construction only).
+    pub fn with_scenarios(mut self, store: crate::store::ScenarioStore) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.scenarios = store;
+        }
+        self
     }
 
     /// Finds the snaps of the isochrone lattices of the default spacings (10, 20 and
@@ -187,14 +202,9 @@ pub fn router(state: AppState) -> Router {
         .route("/isochrone", get(reach::isochrone))
         .route("/sites/{id}/service-area", get(reach::service_area))
         .route("/dispatch", get(dispatch::dispatch))
-        .route("/coverage", get(coverage::coverage))
-        .route("/coverage/gaps", get(coverage::gaps))
-        .route("/catchments", get(coverage::catchments))
-        .route("/plan/suggest", axum::routing::post(plan::suggest))
-        .route("/plan/what-if", axum::routing::post(plan::what_if))
         .route("/openapi.json", get(openapi::openapi_json));
     if state.profile == Profile::Internal {
-        api = api.merge(writes::routes());
+        api = api.merge(writes::routes()).merge(planning_routes());
     }
     let api = api
         .fallback(not_found)
@@ -206,6 +216,22 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Coverage and planning: the internal profile only.
+fn planning_routes() -> Router<AppState> {
+    use axum::routing::post;
+    Router::new()
+        .route("/coverage", get(coverage::coverage))
+        .route("/coverage/gaps", get(coverage::gaps))
+        .route("/catchments", get(coverage::catchments))
+        .route("/plan/suggest", post(plan::suggest))
+        .route("/plan/what-if", post(plan::what_if))
+        .route(
+            "/plan/scenarios",
+            post(scenarios::save).get(scenarios::list),
+        )
+        .route("/plan/scenarios/{id}", get(scenarios::get))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use geo::Point;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
@@ -29,12 +29,12 @@ const DEFAULT_MIN_SPACING_M: f64 = 200.0;
 /// Declares a request body: its own fields, then the walking budget, the
 /// service-point kinds and the datum of its points, which every planning body takes.
 macro_rules! planning_body {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            $($(#[$fmeta])* $field: $ty,)*
+            $($(#[$fmeta])* $vis $field: $ty,)*
             /// A named preset: gb50180_5min, gb50180_10min or gb50180_15min.
             #[serde(default)]
             preset: Option<String>,
@@ -165,7 +165,7 @@ fn refuse(errors: Vec<FieldError>) -> Result<(), ApiError> {
 }
 
 /// Where candidates come from.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Candidates {
     /// `nodes` (a point every 50 m of public street, the default) or `sites`
@@ -439,6 +439,40 @@ planning_body!(
         remove: Vec<String>,
     }
 );
+
+planning_body!(
+    /// The body of `POST /api/v1/plan/scenarios`: a what-if with a name.
+    ScenarioBody {
+        /// What the scenario is called, 1–100 characters.
+        pub(super) name: String,
+        /// Who made it (default: the token's role).
+        #[serde(default)]
+        pub(super) author: Option<String>,
+        /// New service points, `[lon, lat]`.
+        #[serde(default)]
+        add: Vec<[f64; 2]>,
+        /// Ids of service points to close.
+        #[serde(default)]
+        remove: Vec<String>,
+    }
+);
+
+impl ScenarioBody {
+    /// The what-if part of the body.
+    pub fn what_if(&self) -> WhatIfBody {
+        let b = self.budget_fields();
+        WhatIfBody {
+            add: self.add.clone(),
+            remove: self.remove.clone(),
+            preset: b.preset,
+            minutes: b.minutes,
+            speed: b.speed,
+            metres: b.metres,
+            kinds: b.kinds,
+            crs: b.crs,
+        }
+    }
+}
 
 /// A change, validated: the budget and the change placed on the network.
 pub struct WhatIf {

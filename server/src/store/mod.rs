@@ -4,11 +4,13 @@
 mod check;
 mod layer;
 mod load;
+mod scenarios;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use layer::{LayerData, LayerId, LayerItem};
+pub use scenarios::{SavedScenario, ScenarioStore};
 
 use crate::config::Profile;
 use crate::error::{Error, Result};

@@ -16,17 +16,19 @@ pub const VIEWER: &str = "rg_test_viewer";
 pub const DISPATCHER: &str = "rg_test_dispatcher";
 pub const SERVICE: &str = "rg_test_service";
 pub const ADMIN: &str = "rg_test_admin";
+pub const PLANNER: &str = "rg_test_planner";
 
 pub fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district")
 }
 
-fn tokens() -> TokenStore {
+pub fn tokens() -> TokenStore {
     TokenStore::from_hashes([
         (hash_token(VIEWER), Role::Viewer),
         (hash_token(DISPATCHER), Role::Dispatcher),
         (hash_token(SERVICE), Role::Service),
         (hash_token(ADMIN), Role::Admin),
+        (hash_token(PLANNER), Role::Planner),
     ])
 }
 
@@ -43,15 +45,34 @@ pub struct Reply {
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
     pub json: serde_json::Value,
+    pub bytes: Vec<u8>,
 }
 
 pub async fn send(state: &AppState, method: &str, uri: &str, token: Option<&str>) -> Reply {
+    send_body(state, method, uri, token, None).await
+}
+
+/// A request with an optional body: (content type, bytes).
+pub async fn send_body(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
+    let body = match body {
+        Some((content_type, text)) => {
+            request = request.header("content-type", content_type);
+            Body::from(text.to_owned())
+        }
+        None => Body::empty(),
+    };
     let response = redgrid::app(state.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
+        .oneshot(request.body(body).unwrap())
         .await
         .unwrap();
     let status = response.status();
@@ -67,6 +88,7 @@ pub async fn send(state: &AppState, method: &str, uri: &str, token: Option<&str>
         content_type,
         headers,
         json,
+        bytes: bytes.to_vec(),
     }
 }
 

@@ -6,5 +6,6 @@ mod common;
 mod dispatch;
 mod locate;
 mod ogc;
+mod plan;
 mod reach;
 mod service;

@@ -7,7 +7,7 @@ use redgrid::http::AppState;
 
 use crate::common::{assert_problem, send};
 
-static LATTICE: LazyLock<AppState> = LazyLock::new(|| {
+pub static LATTICE: LazyLock<AppState> = LazyLock::new(|| {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lattice");
     redgrid::state_for_dir(
         &dir,
@@ -18,11 +18,17 @@ static LATTICE: LazyLock<AppState> = LazyLock::new(|| {
 });
 
 /// Lon/lat of lattice node (i, j), as the fixture script places them.
-fn node(i: f64, j: f64) -> String {
+pub fn node_lon_lat(i: f64, j: f64) -> [f64; 2] {
     let lat0: f64 = 37.53;
     let dlat = 100.0 / 111_132.954;
     let dlon = 100.0 / (111_319.49 * lat0.to_radians().cos());
-    format!("lon={:.7}&lat={:.7}", 121.38 + i * dlon, lat0 + j * dlat)
+    [121.38 + i * dlon, lat0 + j * dlat]
+}
+
+/// Node (i, j) as query parameters.
+pub fn node(i: f64, j: f64) -> String {
+    let [lon, lat] = node_lon_lat(i, j);
+    format!("lon={lon:.7}&lat={lat:.7}")
 }
 
 async fn get(uri: &str) -> crate::common::Reply {
