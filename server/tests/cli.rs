@@ -1,4 +1,4 @@
-//! The `redgrid` binary itself: token creation and start-up errors.
+//! The `redgrid` binary itself: token creation, start-up errors, the coverage report.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -108,4 +108,46 @@ fn serve_with_an_unreadable_network_says_which_file_and_why() {
         );
     }
     std::fs::remove_file(not_pbf).unwrap();
+}
+
+#[test]
+fn coverage_prints_what_the_endpoint_answers() {
+    let lattice = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lattice");
+    let output = redgrid()
+        .args([
+            "coverage", "--metres", "250", "--level", "grid", "--format", "csv", "--data",
+        ])
+        .arg(&lattice)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let state = redgrid::state_for_dir(
+        &lattice,
+        redgrid::config::Profile::Internal,
+        Default::default(),
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let body = runtime.block_on(async {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get("/api/v1/coverage?metres=250&level=grid&format=csv")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = redgrid::app(state).oneshot(request).await.unwrap();
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+    });
+    assert_eq!(output.stdout, body.to_vec());
+    assert!(String::from_utf8_lossy(&output.stdout).contains(",1000,700,300,70.00,"));
+
+    let refused = redgrid()
+        .args(["coverage", "--minutes", "5,10", "--data"])
+        .arg(&lattice)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("give one walking budget"));
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, unary_union};
+use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon, unary_union};
 use h3o::{CellIndex, LatLng, Resolution};
 
 /// The resolution gaps are found at.
@@ -94,10 +94,14 @@ fn components(cells: &BTreeSet<CellIndex>) -> Vec<Vec<CellIndex>> {
     groups
 }
 
-/// The union of cells' hexagons, lon/lat.
+/// The union of cells' hexagons, lon/lat to 7 decimals as in the data files.
 pub fn dissolve(cells: &[CellIndex]) -> MultiPolygon<f64> {
     let hexagons: Vec<Polygon<f64>> = cells.iter().map(|&c| hexagon(c)).collect();
-    unary_union(&hexagons)
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    unary_union(&hexagons).map_coords(|c| Coord {
+        x: round(c.x),
+        y: round(c.y),
+    })
 }
 
 /// A cell's outline, lon/lat, closed.

@@ -20,7 +20,9 @@ pub use areas::{Area, Areas, Level, NONE};
 pub use catchments::{Catchment, CatchmentRules, catchments};
 pub use cover::{Reached, reached_from, reached_from_buildings};
 pub use gaps::{GAP_RESOLUTION, Gap, dissolve, gaps};
-pub use suggest::{Instance, Pick, Suggested, greedy_with_swap, node_candidates};
+pub use suggest::{
+    Instance, Pick, Suggested, covering_instance, greedy_with_swap, node_candidates,
+};
 pub use table::{Row, Table, tally};
 pub use whatif::{Change, Scenario, what_if};
 

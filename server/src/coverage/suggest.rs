@@ -7,7 +7,9 @@
 
 use std::collections::BinaryHeap;
 
+use super::cover::reached_from_buildings;
 use crate::network::WalkGraph;
+use crate::reach::{Reach, SearchState, Targets};
 
 /// A maximal-covering instance: element weights (people per uncovered building),
 /// each candidate's cover set (element positions) and position (local metres), and
@@ -135,6 +137,41 @@ impl Instance {
                 count[e as usize] += 1;
             }
         }
+    }
+}
+
+/// The covering instance of candidate sites at `points` (local metres) and the
+/// buildings `demand` (positions in `targets.buildings`, weighted by `population`):
+/// each candidate's set holds the demand it reaches within `budget_dm`, found by
+/// one search from each building.
+#[allow(clippy::too_many_arguments)]
+pub fn covering_instance(
+    graph: &WalkGraph,
+    reach: &Reach,
+    targets: &Targets,
+    state: &mut SearchState,
+    points: &[[f64; 2]],
+    demand: &[usize],
+    population: &[u32],
+    budget_dm: u32,
+    min_spacing_m: f64,
+) -> Instance {
+    let candidates = Targets::new(graph, reach, points.iter().copied(), std::iter::empty());
+    let sets = reached_from_buildings(graph, targets, &candidates, state, demand, budget_dm);
+    // Elements are positions in `demand`.
+    let position: std::collections::HashMap<u32, u32> = demand
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| (b as u32, i as u32))
+        .collect();
+    Instance {
+        weights: demand.iter().map(|&b| u64::from(population[b])).collect(),
+        sets: sets
+            .iter()
+            .map(|set| set.iter().map(|b| position[b]).collect())
+            .collect(),
+        positions: points.to_vec(),
+        min_spacing_m,
     }
 }
 

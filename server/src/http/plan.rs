@@ -15,10 +15,9 @@ use super::coverage::{Budget, PlanBasis, covered, row_json};
 use super::error::{ApiError, FieldError};
 use super::extract::{JsonBody, QueryParams};
 use super::walking::Walking;
-use crate::coverage::{self, Change, Instance, Level};
+use crate::coverage::{self, Change, Level};
 use crate::geo::{Crs, LonLat};
 use crate::model::SiteKind;
-use crate::reach::Targets;
 
 const MAX_COUNT: u32 = 50;
 const MAX_POINTS: usize = 500;
@@ -354,37 +353,19 @@ impl Suggestion {
             .filter(|&b| !c.covered[b] && population[b] > 0)
             .collect();
         let (source, points) = self.candidate_points(state, &c.service_point);
-        let candidates = Targets::new(
-            &state.graph,
-            &state.reach,
-            points.iter().copied(),
-            std::iter::empty(),
-        );
-        let sets = state.reach.pool.with(|s| {
-            coverage::reached_from_buildings(
+        let instance = state.reach.pool.with(|s| {
+            coverage::covering_instance(
                 &state.graph,
+                &state.reach,
                 &state.targets,
-                &candidates,
                 s,
+                &points,
                 &demand,
+                &population,
                 budget.budget_dm(),
+                self.min_spacing_m,
             )
         });
-        // Elements are positions in `demand`.
-        let position: std::collections::HashMap<u32, u32> = demand
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| (b as u32, i as u32))
-            .collect();
-        let instance = Instance {
-            weights: demand.iter().map(|&b| u64::from(population[b])).collect(),
-            sets: sets
-                .iter()
-                .map(|set| set.iter().map(|b| position[b]).collect())
-                .collect(),
-            positions: points.clone(),
-            min_spacing_m: self.min_spacing_m,
-        };
         let found = coverage::greedy_with_swap(&instance, self.count);
         let pct = |covered: u64| {
             if total == 0 {
