@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod demo;
 pub mod error;
 pub mod geo;
+pub mod gpkg;
 pub mod http;
 pub mod import;
 pub mod index;

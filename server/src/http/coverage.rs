@@ -172,6 +172,14 @@ pub fn covered(state: &AppState, budget: &Budget) -> Covered {
     }
 }
 
+/// Each building's centroid, lon/lat.
+pub fn centroids(ds: &crate::store::Dataset) -> Vec<Option<[f64; 2]>> {
+    ds.buildings
+        .iter()
+        .map(|b| b.geometry.centroid().map(|p| [p.x(), p.y()]))
+        .collect()
+}
+
 /// The coverage table of a level.
 pub fn table(state: &AppState, budget: &Budget, level: Level) -> Table {
     let c = covered(state, budget);
@@ -348,11 +356,7 @@ pub async fn gaps(
         .run(move || {
             let ds = s.store.dataset();
             let c = covered(&s, &budget);
-            let points: Vec<Option<[f64; 2]>> = ds
-                .buildings
-                .iter()
-                .map(|b| b.geometry.centroid().map(|p| [p.x(), p.y()]))
-                .collect();
+            let points = centroids(ds);
             let population = coverage::populations(ds);
             let found = coverage::gaps(&points, &population, &c.covered, query.resolution);
             let uncovered: u64 = population
@@ -449,9 +453,15 @@ pub async fn catchments(
     Ok(Json(answer))
 }
 
-fn catchment_collection(state: &AppState, budget: &Budget, rules: CatchmentRules) -> Value {
+/// Every service point's catchment under a budget, with the dissolved H3 cells of the
+/// buildings it serves (lon/lat; `None` when it serves nobody).
+pub fn catchment_areas(
+    state: &AppState,
+    budget: &Budget,
+    c: &Covered,
+    rules: CatchmentRules,
+) -> Vec<(coverage::Catchment, Option<geo::MultiPolygon<f64>>)> {
     let ds = state.store.dataset();
-    let c = covered(state, budget);
     let sites: Vec<usize> = (0..ds.sites.len())
         .filter(|&i| c.service_point[i] && state.targets.sites[i].is_some())
         .collect();
@@ -465,7 +475,6 @@ fn catchment_collection(state: &AppState, budget: &Budget, rules: CatchmentRules
             .collect()
     });
     let population = coverage::populations(ds);
-    let found = coverage::catchments(&c.field, &sites, &reached, &population, rules);
     let cell_of = |b: u32| {
         let p = ds.buildings[b as usize].geometry.centroid()?;
         Some(
@@ -474,20 +483,30 @@ fn catchment_collection(state: &AppState, budget: &Budget, rules: CatchmentRules
                 .to_cell(coverage::GAP_RESOLUTION),
         )
     };
-    let features: Vec<Value> = found
-        .iter()
+    coverage::catchments(&c.field, &sites, &reached, &population, rules)
+        .into_iter()
         .map(|k| {
-            let site = &ds.sites[k.site];
             let mut cells: Vec<h3o::CellIndex> =
                 k.served.iter().filter_map(|&b| cell_of(b)).collect();
             cells.sort_unstable();
             cells.dedup();
-            let geometry =
-                (!cells.is_empty()).then(|| geojson::Geometry::from(&coverage::dissolve(&cells)));
+            let area = (!cells.is_empty()).then(|| coverage::dissolve(&cells));
+            (k, area)
+        })
+        .collect()
+}
+
+fn catchment_collection(state: &AppState, budget: &Budget, rules: CatchmentRules) -> Value {
+    let ds = state.store.dataset();
+    let c = covered(state, budget);
+    let features: Vec<Value> = catchment_areas(state, budget, &c, rules)
+        .iter()
+        .map(|(k, area)| {
+            let site = &ds.sites[k.site];
             json!({
                 "type": "Feature",
                 "id": site.props.id,
-                "geometry": geometry,
+                "geometry": area.as_ref().map(geojson::Geometry::from),
                 "properties": {
                     "id": site.props.id,
                     "name": site.props.name,

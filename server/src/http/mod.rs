@@ -4,6 +4,7 @@
 mod coverage;
 mod dispatch;
 pub mod error;
+mod export;
 pub mod extract;
 mod health;
 mod heavy;
@@ -232,6 +233,7 @@ fn planning_routes() -> Router<AppState> {
             post(scenarios::save).get(scenarios::list),
         )
         .route("/plan/scenarios/{id}", get(scenarios::get))
+        .route("/export/planning.gpkg", get(export::planning_gpkg))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         super::scenarios::save,
         super::scenarios::get,
         super::scenarios::list,
+        super::export::planning_gpkg,
         super::writes::create_site,
         super::writes::update_site,
         super::writes::delete_site,

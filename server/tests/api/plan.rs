@@ -369,3 +369,58 @@ async fn the_public_profile_has_no_planning_endpoints() {
     .await;
     assert_problem(&r, 404, None);
 }
+
+#[tokio::test]
+async fn every_planner_layer_exports_to_one_geopackage_that_gdal_reads() {
+    let r = get("/api/v1/export/planning.gpkg?metres=250").await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.content_type, "application/geopackage+sqlite3");
+    let path = std::env::temp_dir().join(format!("redgrid-export-{}.gpkg", std::process::id()));
+    std::fs::write(&path, &r.bytes).unwrap();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |row| row.get(0)).unwrap() };
+    assert_eq!(count("SELECT covered_population FROM grids_coverage"), 700);
+    assert_eq!(count("SELECT count(*) FROM buildings WHERE covered = 1"), 2);
+    assert_eq!(count("SELECT sum(population) FROM gaps"), 300);
+    assert_eq!(count("SELECT count(*) FROM service_points"), 4);
+    assert_eq!(
+        count("SELECT count(*) FROM gpkg_geometry_columns WHERE srs_id = 4326"),
+        7
+    );
+    let code: String = db
+        .query_row("SELECT code FROM grids_coverage", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(code, "370602901001001");
+    drop(db);
+    // GDAL, an independent reader, opens it as a GeoPackage (required in CI).
+    match std::process::Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{out:?}");
+            assert!(text.contains("using driver `GPKG'"), "{text}");
+            for layer in [
+                "streets_coverage",
+                "grids_coverage",
+                "gaps",
+                "catchments",
+                "service_points",
+                "buildings",
+            ] {
+                assert!(
+                    text.contains(&format!("Layer name: {layer}")),
+                    "{layer} in {text}"
+                );
+            }
+            assert!(text.contains("Feature Count: 4"), "{text}");
+        }
+        Err(e) => assert!(
+            std::env::var_os("CI").is_none(),
+            "ogrinfo is needed in CI: {e}"
+        ),
+    }
+    std::fs::remove_file(&path).unwrap();
+}
