@@ -96,6 +96,22 @@ pub struct ServeConfig {
     /// Directory of the built web page (`npm --prefix web run build`).
     #[arg(long, env = "REDGRID_WEB", default_value = "./web/dist")]
     pub web: PathBuf,
+    /// Catchments serving more people than this are `overloaded` (a planning
+    /// assumption; requests may override it).
+    #[arg(
+        long,
+        env = "REDGRID_CATCHMENT_MAX_POPULATION",
+        default_value_t = 5_000
+    )]
+    pub catchment_max_population: u64,
+    /// A service point whose closing would leave at most this many people uncovered
+    /// is `redundant` (a planning assumption; requests may override it).
+    #[arg(
+        long,
+        env = "REDGRID_CATCHMENT_REDUNDANT_POPULATION",
+        default_value_t = 50
+    )]
+    pub catchment_redundant_population: u64,
 }
 
 #[derive(Debug, Clone, Args)]

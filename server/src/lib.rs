@@ -47,7 +47,11 @@ pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
         config.public_boundaries,
         config.web.clone(),
     )
-    .with_scenarios(scenarios))
+    .with_scenarios(scenarios)
+    .with_catchment_rules(coverage::CatchmentRules {
+        max_population: config.catchment_max_population,
+        redundant_population: config.catchment_redundant_population,
+    }))
 }
 
 /// State over a data directory with the given tokens, for tests and tools.
@@ -75,6 +79,8 @@ pub fn coverage_report(args: &CoverageArgs) -> std::result::Result<Vec<u8>, Stri
         tokens_file: None,
         scenarios_file: None,
         web: Path::new("web/dist").to_owned(),
+        catchment_max_population: coverage::CatchmentRules::default().max_population,
+        catchment_redundant_population: coverage::CatchmentRules::default().redundant_population,
     };
     let state = build_state(&config).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -2,6 +2,8 @@
 //! checked against an independent recomputation: a search from every building, the
 //! field recomputed without a point, a fresh engine with the changed sites.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -203,4 +205,78 @@ fn what_if_matches_a_full_recomputation_with_the_changed_sites() {
             .collect();
     assert_eq!(scenario.after, recomputed);
     assert_ne!(scenario.after, scenario.before);
+}
+
+/// POSTs `body` to `uri` on the demo and returns the JSON answer.
+fn post(uri: &str, body: &str) -> serde_json::Value {
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let request = axum::http::Request::post(uri)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap();
+        let response = redgrid::app(DEMO.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    })
+}
+
+#[test]
+fn suggestions_stand_on_the_land_apart_and_gain_what_a_what_if_confirms() {
+    let found = post(
+        "/api/v1/plan/suggest",
+        r#"{"count": 8, "preset": "gb50180_5min", "min_spacing_m": 400}"#,
+    );
+    let picks = found["suggestions"].as_array().unwrap();
+    assert_eq!(picks.len(), 8, "{found}");
+    let local: Vec<geo::Point<f64>> = picks
+        .iter()
+        .map(|p| {
+            let lon_lat =
+                redgrid::geo::LonLat::new(p["lon"].as_f64().unwrap(), p["lat"].as_f64().unwrap())
+                    .unwrap();
+            DEMO.indexes.project(lon_lat)
+        })
+        .collect();
+    for (i, p) in local.iter().enumerate() {
+        assert!(
+            DEMO.indexes.land.containing(*p).is_some(),
+            "suggestion {i} off the land"
+        );
+        for q in &local[i + 1..] {
+            // Coordinates are rounded to 7 decimals (about 1 cm).
+            assert!((p.x() - q.x()).hypot(p.y() - q.y()) >= 400.0 - 0.05);
+        }
+    }
+    let gains: Vec<u64> = picks
+        .iter()
+        .map(|p| p["gain_population"].as_u64().unwrap())
+        .collect();
+    assert!(gains.windows(2).all(|w| w[0] >= w[1]), "{gains:?}");
+    // Adding them all covers exactly the sum of the gains more: nobody counted twice.
+    let points: Vec<String> = picks
+        .iter()
+        .map(|p| format!("[{}, {}]", p["lon"], p["lat"]))
+        .collect();
+    let check = post(
+        "/api/v1/plan/what-if",
+        &format!(
+            r#"{{"add": [{}], "preset": "gb50180_5min"}}"#,
+            points.join(", ")
+        ),
+    );
+    let delta = check["delta"]["district"]["covered_population"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(delta as u64, gains.iter().sum::<u64>());
+    assert_eq!(
+        picks.last().unwrap()["cumulative_covered_population"],
+        check["after"]["district"]["covered_population"]
+    );
 }

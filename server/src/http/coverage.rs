@@ -399,21 +399,19 @@ pub async fn gaps(
 #[derive(Debug)]
 pub struct CatchmentsQuery {
     budget: Budget,
-    rules: CatchmentRules,
+    max_population: Option<u64>,
+    redundant_population: Option<u64>,
 }
 
 impl FromParams for CatchmentsQuery {
     fn from_params(q: &mut QueryParams) -> Option<Self> {
         let budget = Budget::from_params(q);
-        let defaults = CatchmentRules::default();
         let max_population = q.integer("max_population", 1..=10_000_000);
         let redundant_population = q.integer("redundant_population", 0..=10_000_000);
         Some(Self {
             budget: budget?,
-            rules: CatchmentRules {
-                max_population: max_population.unwrap_or(defaults.max_population),
-                redundant_population: redundant_population.unwrap_or(defaults.redundant_population),
-            },
+            max_population,
+            redundant_population,
         })
     }
 }
@@ -426,8 +424,8 @@ impl FromParams for CatchmentsQuery {
         ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
         ("metres" = Option<f64>, Query, description = "Walking budget, metres"),
         ("kinds" = Option<String>, Query, description = "Comma list of site kinds counted as service points"),
-        ("max_population" = Option<u64>, Query, description = "More people served than this is `overloaded` (default 5,000: an assumption)"),
-        ("redundant_population" = Option<u64>, Query, description = "Closing a point that loses at most this many people's coverage is `redundant` (default 50: an assumption)"),
+        ("max_population" = Option<u64>, Query, description = "More people served than this is `overloaded` (default from the server's configuration, 5,000 unless set: an assumption)"),
+        ("redundant_population" = Option<u64>, Query, description = "Closing a point that loses at most this many people's coverage is `redundant` (default from the server's configuration, 50 unless set: an assumption)"),
     ),
     responses(
         (status = 200, description = "A FeatureCollection, one feature per service point: geometry the H3 cells (res 11) of the buildings it serves, dissolved (null when none); properties id, name, kind, lon, lat, population_served, buildings_served, farthest_walk_m, population_in_reach, population_lost_if_removed, overloaded, redundant; `rules` echoes the thresholds"),
@@ -439,7 +437,13 @@ pub async fn catchments(
 ) -> Result<Json<Value>, ApiError> {
     let s = state.clone();
     let budget = query.budget.clone();
-    let rules = query.rules;
+    let defaults = state.catchment_rules;
+    let rules = CatchmentRules {
+        max_population: query.max_population.unwrap_or(defaults.max_population),
+        redundant_population: query
+            .redundant_population
+            .unwrap_or(defaults.redundant_population),
+    };
     let mut answer = state
         .heavy
         .run(move || catchment_collection(&s, &budget, rules))

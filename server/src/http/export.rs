@@ -12,7 +12,7 @@ use super::AppState;
 use super::coverage::{Budget, Covered, PlanBasis, catchment_areas, centroids, covered};
 use super::error::ApiError;
 use super::extract::{FromParams, QueryParams, Valid};
-use crate::coverage::{self, CatchmentRules, Level, Row};
+use crate::coverage::{self, Level, Row};
 use crate::gpkg::{Geometry, Kind, Layer, Value};
 
 #[derive(Debug)]
@@ -194,7 +194,7 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
             })
             .collect(),
     });
-    let catchments = catchment_areas(state, budget, &c, CatchmentRules::default());
+    let catchments = catchment_areas(state, budget, &c, state.catchment_rules);
     let site_columns = columns(&[
         ("site_id", Kind::Text),
         ("name", Kind::Text),

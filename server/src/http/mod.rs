@@ -55,6 +55,8 @@ pub struct Inner {
     pub web_dir: PathBuf,
     /// Saved what-if scenarios.
     pub scenarios: crate::store::ScenarioStore,
+    /// The default thresholds of catchments.
+    pub catchment_rules: crate::coverage::CatchmentRules,
     /// Where walks past 15 minutes are computed.
     pub heavy: heavy::HeavyPool,
     health: health::Health,
@@ -104,6 +106,7 @@ impl AppState {
             web_dir,
             heavy: heavy::HeavyPool::default(),
             scenarios: crate::store::ScenarioStore::in_memory(),
+            catchment_rules: crate::coverage::CatchmentRules::default(),
             health,
         }))
     }
@@ -112,6 +115,15 @@ impl AppState {
     pub fn with_scenarios(mut self, store: crate::store::ScenarioStore) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
             inner.scenarios = store;
+        }
+        self
+    }
+
+    /// The same state with these default catchment thresholds (right after
+    /// construction only).
+    pub fn with_catchment_rules(mut self, rules: crate::coverage::CatchmentRules) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.catchment_rules = rules;
         }
         self
     }

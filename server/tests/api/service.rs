@@ -61,6 +61,18 @@ async fn openapi_describes_every_endpoint() {
         "/api/v1/layers",
         "/api/v1/locate",
         "/api/v1/openapi.json",
+        "/api/v1/nearest",
+        "/api/v1/isochrone",
+        "/api/v1/sites/{id}/service-area",
+        "/api/v1/dispatch",
+        "/api/v1/coverage",
+        "/api/v1/coverage/gaps",
+        "/api/v1/catchments",
+        "/api/v1/plan/suggest",
+        "/api/v1/plan/what-if",
+        "/api/v1/plan/scenarios",
+        "/api/v1/plan/scenarios/{id}",
+        "/api/v1/export/planning.gpkg",
         "/api/v1/sites",
         "/api/v1/sites/{id}",
         "/api/v1/workers",
@@ -76,6 +88,11 @@ async fn openapi_describes_every_endpoint() {
     ] {
         assert!(paths.contains_key(path), "{path} undocumented");
     }
+    let suggest = &r.json["paths"]["/api/v1/plan/suggest"]["post"]["requestBody"];
+    assert!(
+        suggest["content"]["application/json"]["schema"].is_object(),
+        "{suggest}"
+    );
     let locate_params = &r.json["paths"]["/api/v1/locate"]["get"]["parameters"];
     assert_eq!(locate_params.as_array().unwrap().len(), 3);
 }
