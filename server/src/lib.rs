@@ -17,6 +17,7 @@ pub mod model;
 pub mod network;
 pub mod reach;
 pub mod store;
+pub mod tileset;
 
 use std::path::Path;
 

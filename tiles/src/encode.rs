@@ -182,7 +182,7 @@ fn add_properties(feature: &mut mvt::Feature, source: &Feature) {
 }
 
 /// The tile `coord` of `layers` (those shown at its zoom); `None` when it holds no
-/// feature at all.
+/// feature at all. Layers of one name shown at different zooms share the name.
 pub fn encode_tile(layers: &[&Layer], coord: TileCoord) -> Result<Option<Vec<u8>>, EncodeError> {
     let fail = |e: mvt::Error| EncodeError(e.to_string());
     let to = ToTile::of(coord);
@@ -191,7 +191,7 @@ pub fn encode_tile(layers: &[&Layer], coord: TileCoord) -> Result<Option<Vec<u8>
     let search = [min_x - pad, min_y - pad, max_x + pad, max_y + pad];
     let mut tile = Tile::new(EXTENT);
     let mut any = false;
-    for layer in layers.iter().filter(|l| coord.z() >= l.min_zoom) {
+    for layer in layers.iter().filter(|l| l.shown_at(coord.z())) {
         let mut out = tile.create_layer(&layer.name);
         for source in layer.within(search) {
             let Some(data) = geometry(&to, &source.geometry).map_err(fail)? else {

@@ -44,17 +44,22 @@ impl Feature {
     }
 }
 
-/// A named layer of features shown from `min_zoom` on.
+/// A named layer of features shown at zooms `min_zoom..=max_zoom`.
 #[derive(Debug)]
 pub struct Layer {
     pub name: String,
     pub min_zoom: u8,
+    pub max_zoom: u8,
     pub features: Vec<Feature>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
 impl Layer {
-    pub fn new(name: impl Into<String>, min_zoom: u8, features: Vec<Feature>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        zooms: std::ops::RangeInclusive<u8>,
+        features: Vec<Feature>,
+    ) -> Self {
         let boxes = features
             .iter()
             .enumerate()
@@ -66,7 +71,8 @@ impl Layer {
             .collect();
         Self {
             name: name.into(),
-            min_zoom,
+            min_zoom: *zooms.start(),
+            max_zoom: *zooms.end(),
             features,
             tree: RTree::bulk_load(boxes),
         }
@@ -83,6 +89,11 @@ impl Layer {
             .collect();
         found.sort_unstable();
         found.into_iter().map(|i| &self.features[i]).collect()
+    }
+
+    /// Whether the layer is shown at zoom `z`.
+    pub fn shown_at(&self, z: u8) -> bool {
+        (self.min_zoom..=self.max_zoom).contains(&z)
     }
 
     /// The extent of all features, Web Mercator metres; `None` when empty.

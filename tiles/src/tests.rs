@@ -79,7 +79,7 @@ fn a_polygon_with_a_hole_comes_back_within_half_a_pixel() {
         ],
     );
     let mercator = feature.geometry.clone();
-    let layer = Layer::new("grids", 0, vec![feature]);
+    let layer = Layer::new("grids", 0..=22, vec![feature]);
     for z in [12, 14, 16] {
         let coord = TileCoord::containing(z, 121.383, 37.533).unwrap();
         let bytes = encode_tile(&[&layer], coord)
@@ -136,7 +136,7 @@ fn rings_wind_as_mvt_2_1_requires() {
     for p in [cw, ccw] {
         let layer = Layer::new(
             "l",
-            0,
+            0..=22,
             vec![Feature::from_lon_lat(
                 None,
                 &Geometry::Polygon(p),
@@ -184,7 +184,7 @@ fn neighbours_share_their_border_vertex_for_vertex() {
             )
         })
         .collect();
-    let layer = Layer::new("grids", 0, features);
+    let layer = Layer::new("grids", 0..=22, features);
     for z in [10, 13, 16] {
         let coord = TileCoord::containing(z, 121.382, 37.532).unwrap();
         let decoded = decode(encode_tile(&[&layer], coord).unwrap().unwrap());
@@ -222,7 +222,7 @@ fn what_collapses_or_lies_elsewhere_is_dropped() {
         &Geometry::Polygon(square(121.38, 37.53, 0.00001)),
         Vec::new(),
     );
-    let layer = Layer::new("buildings", 0, vec![tiny]);
+    let layer = Layer::new("buildings", 0..=22, vec![tiny]);
     assert!(
         encode_tile(&[&layer], TileCoord::containing(10, 121.38, 37.53).unwrap())
             .unwrap()
@@ -239,7 +239,7 @@ fn what_collapses_or_lies_elsewhere_is_dropped() {
         &Geometry::MultiPolygon(MultiPolygon::new(vec![square(121.38, 37.53, 0.01)])),
         Vec::new(),
     );
-    let layer = Layer::new("buildings", 14, vec![big]);
+    let layer = Layer::new("buildings", 14..=22, vec![big]);
     assert!(
         encode_tile(
             &[&layer],
@@ -269,7 +269,7 @@ fn lines_and_points_are_clipped_to_the_buffered_tile() {
     let site = Geometry::Point(geo::Point::new(121.383, 37.531));
     let layer = Layer::new(
         "roads",
-        0,
+        0..=22,
         vec![
             Feature::from_lon_lat(
                 None,

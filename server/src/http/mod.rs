@@ -15,6 +15,7 @@ mod openapi;
 mod plan;
 mod reach;
 mod scenarios;
+mod tiles;
 mod walking;
 mod web;
 mod writes;
@@ -36,6 +37,9 @@ use error::ApiError;
 
 pub use openapi::ApiDoc;
 
+/// The bound of the tile cache.
+const TILE_CACHE_BYTES: usize = 64 << 20;
+
 /// Everything a request may read, built once at start-up.
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<Inner>);
@@ -53,6 +57,9 @@ pub struct Inner {
     pub profile: Profile,
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
+    /// The vector tile layers and the cache of encoded tiles.
+    pub tiles: crate::tileset::TileSet,
+    pub tile_cache: crate::tileset::TileCache,
     /// Saved what-if scenarios.
     pub scenarios: crate::store::ScenarioStore,
     /// The default thresholds of catchments.
@@ -93,7 +100,19 @@ impl AppState {
             let (x, y) = indexes.projection.project_xy(p.x(), p.y());
             indexes.grids.containing(geo::Point::new(x, y))
         });
+        let tiles = crate::tileset::TileSet::build(
+            store.dataset(),
+            &crate::tileset::Inputs {
+                graph: &graph,
+                targets: &targets,
+                areas: &areas,
+                internal: profile == Profile::Internal,
+                boundaries: profile == Profile::Internal || public_boundaries,
+            },
+        );
         Self(Arc::new(Inner {
+            tiles,
+            tile_cache: crate::tileset::TileCache::new(TILE_CACHE_BYTES),
             areas,
             store,
             indexes,
@@ -225,6 +244,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/ogc", ogc::routes())
+        .merge(tiles::routes())
         .merge(web::routes(&state.web_dir))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -246,6 +266,23 @@ fn planning_routes() -> Router<AppState> {
         )
         .route("/plan/scenarios/{id}", get(scenarios::get))
         .route("/export/planning.gpkg", get(export::planning_gpkg))
+}
+
+/// Absolute base URL of this server as the client addressed it, for links.
+fn base_url(headers: &axum::http::HeaderMap) -> String {
+    use axum::http::header;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -30,21 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/collections/{id}/items/{fid}", get(item))
 }
 
-/// Absolute base URL of this server as the client addressed it, for links.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
+use super::base_url;
 
 fn link(href: String, rel: &str, media_type: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": media_type, "title": title})

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use layer::{LayerData, LayerId, LayerItem};
+pub use load::content_version;
 pub use scenarios::{SavedScenario, ScenarioStore};
 
 use crate::config::Profile;

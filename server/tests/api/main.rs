@@ -9,3 +9,4 @@ mod ogc;
 mod plan;
 mod reach;
 mod service;
+mod tiles;

@@ -1,0 +1,266 @@
+//! Vector tiles: `GET /tiles/{layer}/{z}/{x}/{y}.mvt?v=VERSION` (immutable for a year
+//! when `v` is the layer's current version; an empty tile is a 204),
+//! `GET /tiles/{layer}.json` (TileJSON 3.0 whose tile URLs carry the version,
+//! revalidated by ETag) and `GET /style.json` (a MapLibre style over them with no
+//! glyph or sprite URL: nothing leaves this server).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{FromParams, PathParams, QueryParams, Valid};
+use crate::tileset::{TileKey, TileLayer};
+use redgrid_tiles::TileCoord;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tiles/{file}", get(tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{file}", get(tile))
+        .route("/style.json", get(style))
+}
+
+const MVT: &str = "application/vnd.mapbox-vector-tile";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+fn layer<'a>(state: &'a AppState, id: &str) -> Result<&'a TileLayer, ApiError> {
+    state.tiles.layers.get(id).ok_or_else(|| {
+        let known: Vec<&str> = state.tiles.layers.keys().copied().collect();
+        ApiError::NotFound(format!(
+            "no tile layer {id:?}; there are {}",
+            known.join(", ")
+        ))
+    })
+}
+
+#[derive(Debug)]
+pub struct TileQuery {
+    v: Option<String>,
+}
+
+impl FromParams for TileQuery {
+    /// Other parameters (cache busters) are ignored.
+    const STRICT: bool = false;
+    fn from_params(q: &mut QueryParams) -> Option<Self> {
+        Some(Self { v: q.text("v") })
+    }
+}
+
+fn number(name: &str, raw: &str) -> Result<u32, ApiError> {
+    raw.parse::<u32>().map_err(|_| {
+        ApiError::invalid(
+            format!("/{name}"),
+            format!("must be a whole number, got {raw:?}"),
+        )
+    })
+}
+
+/// One vector tile.
+#[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}.mvt", tag = "tiles",
+    params(
+        ("layer" = String, Path, description = "land, context, streets, communities, grids, compounds, buildings, sites, major_roads, roads or coverage"),
+        ("z" = u32, Path, description = "Zoom, 0–22"),
+        ("x" = u32, Path, description = "Column, 0 to 2^z − 1"),
+        ("y" = u32, Path, description = "Row, 0 to 2^z − 1 (XYZ scheme)"),
+        ("v" = Option<String>, Query, description = "The layer's data version, as its TileJSON gives it: with it the tile is cached for a year"),
+    ),
+    responses(
+        (status = 200, description = "A Mapbox Vector Tile", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 204, description = "Nothing in this tile"),
+        (status = 400, description = "Not a tile", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such layer", body = super::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tile(
+    State(state): State<AppState>,
+    PathParams((id, z, x, file)): PathParams<(String, String, String, String)>,
+    Valid(query): Valid<TileQuery>,
+) -> Result<Response, ApiError> {
+    let found = layer(&state, &id)?;
+    let y = file
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::invalid("/y", format!("tiles end in .mvt, got {file:?}")))?;
+    let (z, x, y) = (number("z", &z)?, number("x", &x)?, number("y", y)?);
+    let coord = TileCoord::new(z, x, y).map_err(|e| ApiError::invalid("/z", e.to_string()))?;
+    let key = TileKey::new(found.id, coord, &found.version);
+    let body = match state.tile_cache.get(&key) {
+        Some(cached) => cached,
+        None => {
+            let s = state.clone();
+            let id = found.id;
+            let made = tokio::task::spawn_blocking(move || s.tiles.layers[id].tile(coord))
+                .await
+                .map_err(|e| ApiError::Internal(format!("tile task: {e}")))?
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map(std::sync::Arc::new);
+            state.tile_cache.put(key, made.clone());
+            made
+        }
+    };
+    let cache = if query.v.as_deref() == Some(found.version.as_str()) {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
+    let mut response = match body {
+        Some(bytes) => (StatusCode::OK, bytes.as_ref().clone()).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    Ok(response)
+}
+
+/// The layer's TileJSON 3.0.
+#[utoipa::path(get, path = "/tiles/{layer}.json", tag = "tiles",
+    params(("layer" = String, Path, description = "A tile layer's id")),
+    responses(
+        (status = 200, description = "TileJSON 3.0; tile URLs carry the layer's data version"),
+        (status = 304, description = "Unchanged (If-None-Match)"),
+        (status = 404, description = "No such layer", body = super::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PathParams(file): PathParams<String>,
+) -> Result<Response, ApiError> {
+    let id = file
+        .strip_suffix(".json")
+        .ok_or_else(|| ApiError::NotFound(format!("no such tile resource {file:?}")))?;
+    let found = layer(&state, id)?;
+    let etag = format!("\"{}\"", found.version);
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        axum::Json(tilejson_of(&state, found, &super::base_url(&headers))).into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+fn tilejson_of(state: &AppState, layer: &TileLayer, base: &str) -> Value {
+    let fields: serde_json::Map<String, Value> = layer
+        .fields
+        .iter()
+        .map(|(name, kind)| ((*name).to_owned(), json!(kind)))
+        .collect();
+    let bounds = layer.bounds.unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+    json!({
+        "tilejson": "3.0.0",
+        "name": layer.title,
+        "version": "1.0.0",
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt?v={}", layer.id, layer.version)],
+        "minzoom": layer.min_zoom(),
+        "maxzoom": layer.max_zoom(),
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 12],
+        "vector_layers": [{
+            "id": layer.id,
+            "fields": fields,
+            "minzoom": layer.min_zoom(),
+            "maxzoom": layer.max_zoom(),
+        }],
+        "attribution": if state.store.dataset().synthetic() { "演示数据（合成） synthetic demo data" } else { "" },
+    })
+}
+
+/// A MapLibre style over every tile layer.
+#[utoipa::path(get, path = "/style.json", tag = "tiles",
+    responses((status = 200, description = "A MapLibre style (version 8) whose sources are this server's TileJSON; no glyphs or sprite")))]
+pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = super::base_url(&headers);
+    let sources: serde_json::Map<String, Value> = state
+        .tiles
+        .layers
+        .keys()
+        .map(|id| {
+            (
+                (*id).to_owned(),
+                json!({"type": "vector", "url": format!("{base}/tiles/{id}.json")}),
+            )
+        })
+        .collect();
+    let has = |id: &str| state.tiles.layers.contains_key(id);
+    let fill = |id: &str, colour: &str, opacity: f64| {
+        json!({"id": id, "type": "fill", "source": id, "source-layer": id,
+               "paint": {"fill-color": colour, "fill-opacity": opacity}})
+    };
+    let line = |id: &str, colour: &str, width: f64| {
+        json!({"id": format!("{id}-line"), "type": "line", "source": id, "source-layer": id,
+               "paint": {"line-color": colour, "line-width": width}})
+    };
+    let mut layers = vec![
+        json!({"id": "sea", "type": "background", "paint": {"background-color": "#cfe3ef"}}),
+        fill("context", "#e4e4e0", 1.0),
+        fill("land", "#f7f4ec", 1.0),
+    ];
+    if has("coverage") {
+        layers.push(json!({
+            "id": "coverage", "type": "fill", "source": "coverage", "source-layer": "coverage",
+            "paint": {
+                "fill-color": ["case",
+                    ["!", ["has", "walk_m"]], "#9e9e9e",
+                    ["<=", ["get", "walk_m"], 300], "#2e7d32",
+                    ["<=", ["get", "walk_m"], 500], "#f9a825",
+                    "#c62828"],
+                "fill-opacity": 0.35,
+            },
+        }));
+    }
+    layers.extend([
+        fill("compounds", "#ece6d8", 0.8),
+        fill("buildings", "#d8cfc0", 1.0),
+        line("major_roads", "#ffffff", 2.0),
+        line("roads", "#ffffff", 1.2),
+    ]);
+    for (id, colour, width) in [
+        ("grids", "#c9a0a0", 0.5),
+        ("communities", "#b06060", 1.0),
+        ("streets", "#8b1a1a", 2.0),
+    ] {
+        if has(id) {
+            layers.push(line(id, colour, width));
+        }
+    }
+    layers.push(json!({
+        "id": "sites", "type": "circle", "source": "sites", "source-layer": "sites",
+        "paint": {
+            "circle-radius": ["case", ["get", "service_point"], 5, 3],
+            "circle-color": ["case", ["get", "service_point"], "#c8102e", "#5c6bc0"],
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 1,
+        },
+    }));
+    let (lon, lat) = state
+        .tiles
+        .layers
+        .get("land")
+        .and_then(|l| l.bounds)
+        .map_or((0.0, 0.0), |b| ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0));
+    let style = json!({
+        "version": 8,
+        "name": "RedGrid",
+        "center": [lon, lat],
+        "zoom": 12,
+        "sources": sources,
+        "layers": layers,
+    });
+    let mut response = axum::Json(style).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}

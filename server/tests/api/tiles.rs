@@ -1,0 +1,157 @@
+//! Vector tiles, TileJSON and the style on the fixture district: versioned URLs,
+//! caching headers, 204 for an empty tile, problems for what is not a tile, and
+//! nothing in the style that points away from this server.
+
+use crate::common::{INTERNAL, PUBLIC, assert_problem, get, send};
+
+/// The z/x/y of the tile holding (lon, lat).
+fn tile_of(z: u32, lon: f64, lat: f64) -> (u32, u32, u32) {
+    let t = redgrid_tiles::TileCoord::containing(z, lon, lat).unwrap();
+    (z, t.x(), t.y())
+}
+
+#[tokio::test]
+async fn tilejson_names_versioned_tiles_and_revalidates_by_etag() {
+    let r = get("/tiles/grids.json").await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["tilejson"], "3.0.0");
+    let url = r.json["tiles"][0].as_str().unwrap();
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    let version = etag.trim_matches('"');
+    assert!(
+        url.ends_with(&format!("/tiles/grids/{{z}}/{{x}}/{{y}}.mvt?v={version}")),
+        "{url}"
+    );
+    assert!(url.starts_with("http://"));
+    assert_eq!(r.headers["cache-control"], "no-cache");
+    assert_eq!(r.json["vector_layers"][0]["id"], "grids");
+    assert!(r.json["vector_layers"][0]["fields"]["code"].is_string());
+    let request = axum::http::Request::get("/tiles/grids.json")
+        .header("if-none-match", &etag)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    use tower::ServiceExt;
+    let again = redgrid::app(INTERNAL.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
+
+#[tokio::test]
+async fn a_versioned_tile_is_immutable_and_decodes_to_the_layer() {
+    let version = get("/tiles/grids.json").await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    let (z, x, y) = tile_of(15, 121.385, 37.534);
+    let r = get(&format!("/tiles/grids/{z}/{x}/{y}.mvt?v={version}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.content_type, "application/vnd.mapbox-vector-tile");
+    assert_eq!(
+        r.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let reader = mvt_reader::Reader::new(r.bytes.clone()).unwrap();
+    assert_eq!(reader.get_layer_names().unwrap(), ["grids"]);
+    let features = reader.get_features(0).unwrap();
+    assert_eq!(
+        features.len(),
+        4,
+        "the four quarter grids meet at the centre"
+    );
+    let codes: Vec<String> = features
+        .iter()
+        .filter_map(|f| match &f.properties.as_ref()?["code"] {
+            mvt_reader::feature::Value::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(codes.iter().all(|c| c.len() == 15), "{codes:?}");
+    // Without the version (or with an old one) the same tile is revalidated.
+    let stale = get(&format!("/tiles/grids/{z}/{x}/{y}.mvt?v=old")).await;
+    assert_eq!(stale.headers["cache-control"], "no-cache");
+    assert_eq!(stale.bytes, r.bytes);
+}
+
+#[tokio::test]
+async fn empty_tiles_are_204_and_bad_ones_are_problems() {
+    let (z, x, y) = tile_of(14, 100.0, 20.0);
+    assert_eq!(
+        get(&format!("/tiles/grids/{z}/{x}/{y}.mvt")).await.status,
+        204
+    );
+    // Buildings start at zoom 14.
+    let (z, x, y) = tile_of(12, 121.385, 37.534);
+    assert_eq!(
+        get(&format!("/tiles/buildings/{z}/{x}/{y}.mvt"))
+            .await
+            .status,
+        204
+    );
+    for (uri, status) in [
+        ("/tiles/grids/3/8/0.mvt", 400),
+        ("/tiles/grids/23/0/0.mvt", 400),
+        ("/tiles/grids/1/1/x.mvt", 400),
+        ("/tiles/grids/1/1/1.png", 400),
+        ("/tiles/grids/-1/0/0.mvt", 400),
+        ("/tiles/workers/1/1/1.mvt", 404),
+        ("/tiles/workers.json", 404),
+        ("/tiles/grids.xml", 404),
+    ] {
+        assert_problem(&get(uri).await, status, None);
+    }
+}
+
+#[tokio::test]
+async fn tiles_are_gzipped_for_clients_that_ask() {
+    use tower::ServiceExt;
+    let (z, x, y) = tile_of(15, 121.385, 37.534);
+    let request = axum::http::Request::get(format!("/tiles/grids/{z}/{x}/{y}.mvt"))
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = redgrid::app(INTERNAL.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn the_public_profile_publishes_no_coverage_and_no_inner_boundaries() {
+    for layer in ["coverage", "grids", "communities", "streets"] {
+        let r = send(&PUBLIC, "GET", &format!("/tiles/{layer}.json"), None).await;
+        assert_problem(&r, 404, None);
+    }
+    assert_eq!(
+        send(&PUBLIC, "GET", "/tiles/sites.json", None).await.status,
+        200
+    );
+    assert_eq!(get("/tiles/coverage.json").await.status, 200);
+}
+
+#[tokio::test]
+async fn the_style_points_only_at_this_server() {
+    let r = get("/style.json").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["version"], 8);
+    assert!(r.json.get("glyphs").is_none() && r.json.get("sprite").is_none());
+    let sources = r.json["sources"].as_object().unwrap();
+    assert!(sources.contains_key("grids") && sources.contains_key("coverage"));
+    for (id, source) in sources {
+        assert_eq!(
+            source["url"],
+            format!("http://127.0.0.1:8080/tiles/{id}.json")
+        );
+    }
+    for layer in r.json["layers"].as_array().unwrap() {
+        if let Some(source) = layer["source"].as_str() {
+            assert!(sources.contains_key(source), "{layer}");
+        }
+        assert_ne!(layer["type"], "symbol", "no text without glyphs");
+    }
+    let text = r.json.to_string();
+    assert_eq!(text.matches("http").count(), sources.len());
+}
