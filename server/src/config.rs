@@ -24,6 +24,10 @@ pub enum Command {
     Token(TokenCommand),
     /// Print a coverage table: the same as `GET /api/v1/coverage` with these parameters.
     Coverage(CoverageArgs),
+    /// Write every tile layer for a range of zooms into one PMTiles archive, for
+    /// static hosting.
+    #[command(name = "export-pmtiles")]
+    ExportPmtiles(ExportPmtilesArgs),
     /// Generate synthetic demo data, deterministically from a seed.
     #[command(name = "gen-demo", subcommand)]
     GenDemo(GenDemoCommand),
@@ -168,6 +172,29 @@ impl CoverageArgs {
         q.append_pair("format", &self.format);
         q.finish()
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportPmtilesArgs {
+    /// The archive to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Directory of the district's data files.
+    #[arg(long, env = "REDGRID_DATA", default_value = "./data/geojson")]
+    pub data: PathBuf,
+    /// A walking network replacing the data directory's (GeoJSON or `.osm.pbf`).
+    #[arg(long, env = "REDGRID_NETWORK")]
+    pub network: Option<PathBuf>,
+    /// `public` leaves out coverage and walks (and inner boundaries unless
+    /// `--public-boundaries`), as the public profile serves.
+    #[arg(long, value_enum, default_value_t = Profile::Internal)]
+    pub profile: Profile,
+    #[arg(long)]
+    pub public_boundaries: bool,
+    #[arg(long, default_value_t = 10)]
+    pub min_zoom: u8,
+    #[arg(long, default_value_t = 16)]
+    pub max_zoom: u8,
 }
 
 #[derive(Debug, Subcommand)]

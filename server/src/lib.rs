@@ -24,7 +24,7 @@ use std::path::Path;
 pub use http::{AppState, router as app};
 
 use crate::auth::TokenStore;
-use crate::config::{CoverageArgs, Profile, ServeConfig};
+use crate::config::{CoverageArgs, ExportPmtilesArgs, Profile, ServeConfig};
 use crate::store::{Dataset, Store};
 
 /// Loads the data and tokens a `serve` configuration names and builds the state.
@@ -67,22 +67,69 @@ pub fn state_for_dir(dir: &Path, profile: Profile, tokens: TokenStore) -> error:
     ))
 }
 
-/// `redgrid coverage`: the body `GET /api/v1/coverage` answers for these arguments,
-/// computed by the same router; a refused request is an error with its detail.
-pub fn coverage_report(args: &CoverageArgs) -> std::result::Result<Vec<u8>, String> {
-    use tower::ServiceExt;
-    let config = ServeConfig {
-        data: args.data.clone(),
+/// A serving configuration for a command that reads `data` (and `network`).
+fn reading(
+    data: &Path,
+    network: Option<&Path>,
+    profile: Profile,
+    public_boundaries: bool,
+) -> ServeConfig {
+    ServeConfig {
+        data: data.to_owned(),
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        network: args.network.clone(),
-        profile: Profile::Internal,
-        public_boundaries: false,
+        network: network.map(Path::to_owned),
+        profile,
+        public_boundaries,
         tokens_file: None,
         scenarios_file: None,
         web: Path::new("web/dist").to_owned(),
         catchment_max_population: coverage::CatchmentRules::default().max_population,
         catchment_redundant_population: coverage::CatchmentRules::default().redundant_population,
+    }
+}
+
+/// `redgrid export-pmtiles`: the tile layers the same configuration would serve.
+pub fn export_pmtiles(
+    args: &ExportPmtilesArgs,
+) -> std::result::Result<tileset::pmtiles::Written, String> {
+    if args.min_zoom > args.max_zoom || args.max_zoom > redgrid_tiles::MAX_ZOOM {
+        return Err(format!(
+            "zooms must satisfy min ≤ max ≤ {}, got {}–{}",
+            redgrid_tiles::MAX_ZOOM,
+            args.min_zoom,
+            args.max_zoom
+        ));
+    }
+    let config = reading(
+        &args.data,
+        args.network.as_deref(),
+        args.profile,
+        args.public_boundaries,
+    );
+    let state = build_state(&config).map_err(|e| e.to_string())?;
+    let attribution = if state.store.dataset().synthetic() {
+        "演示数据（合成） synthetic demo data"
+    } else {
+        ""
     };
+    tileset::pmtiles::write(
+        &state.tiles,
+        &args.out,
+        args.min_zoom..=args.max_zoom,
+        attribution,
+    )
+}
+
+/// `redgrid coverage`: the body `GET /api/v1/coverage` answers for these arguments,
+/// computed by the same router; a refused request is an error with its detail.
+pub fn coverage_report(args: &CoverageArgs) -> std::result::Result<Vec<u8>, String> {
+    use tower::ServiceExt;
+    let config = reading(
+        &args.data,
+        args.network.as_deref(),
+        Profile::Internal,
+        false,
+    );
     let state = build_state(&config).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -41,6 +41,20 @@ fn main() -> ExitCode {
                     .map_err(|e| format!("cannot write the report: {e}")),
             }
         }),
+        Command::ExportPmtiles(args) => redgrid::export_pmtiles(&args).map(|w| {
+            let zooms: Vec<String> = w
+                .per_zoom
+                .iter()
+                .map(|(z, n)| format!("z{z} {n}"))
+                .collect();
+            eprintln!(
+                "wrote {} tiles to {} ({}); largest {} bytes before gzip",
+                w.tiles,
+                args.out.display(),
+                zooms.join(", "),
+                w.largest_bytes
+            );
+        }),
         Command::GenDemo(GenDemoCommand::Network {
             seed,
             data,

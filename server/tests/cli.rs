@@ -151,3 +151,65 @@ fn coverage_prints_what_the_endpoint_answers() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("give one walking budget"));
 }
+
+#[test]
+fn export_pmtiles_writes_a_v3_archive_of_the_tiles_it_reports() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district");
+    let out = std::env::temp_dir().join(format!("redgrid-cli-{}.pmtiles", std::process::id()));
+    let output = redgrid()
+        .args([
+            "export-pmtiles",
+            "--min-zoom",
+            "12",
+            "--max-zoom",
+            "15",
+            "--data",
+        ])
+        .arg(&fixture)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let said = String::from_utf8_lossy(&output.stderr);
+    let tiles: u64 = said
+        .split("wrote ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(tiles >= 4, "{said}");
+    // The PMTiles v3 header (127 bytes, little endian).
+    let bytes = std::fs::read(&out).unwrap();
+    let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+    assert_eq!(&bytes[..7], b"PMTiles");
+    assert_eq!(bytes[7], 3);
+    assert_eq!(u64_at(72), tiles, "addressed tiles");
+    assert_eq!((bytes[98], bytes[99]), (2, 1), "gzip-compressed MVT");
+    assert_eq!((bytes[100], bytes[101]), (12, 15));
+    let (metadata_at, metadata_len) = (u64_at(24) as usize, u64_at(32) as usize);
+    assert!(metadata_len > 0);
+    assert_eq!(
+        &bytes[metadata_at..metadata_at + 2],
+        &[0x1f, 0x8b],
+        "gzip metadata"
+    );
+    std::fs::remove_file(&out).unwrap();
+
+    let refused = redgrid()
+        .args([
+            "export-pmtiles",
+            "--min-zoom",
+            "16",
+            "--max-zoom",
+            "10",
+            "--out",
+            "/dev/null",
+            "--data",
+        ])
+        .arg(&fixture)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("zooms"));
+}

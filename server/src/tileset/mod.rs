@@ -12,6 +12,7 @@
 
 mod cache;
 mod cells;
+pub mod pmtiles;
 
 use std::collections::BTreeMap;
 
