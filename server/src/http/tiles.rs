@@ -1,5 +1,6 @@
 //! Vector tiles: `GET /tiles/{layer}/{z}/{x}/{y}.mvt?v=VERSION` (immutable for a year
-//! when `v` is the layer's current version; an empty tile is a 204),
+//! when `v` is the layer's current version; an empty tile is a 204; cached
+//! gzip-compressed and sent so to clients that accept it, inflated for the rest),
 //! `GET /tiles/{layer}.json` (TileJSON 3.0 whose tile URLs carry the version,
 //! revalidated by ETag) and `GET /style.json` (a MapLibre style over them with no
 //! glyph or sprite URL: nothing leaves this server).
@@ -76,6 +77,7 @@ fn number(name: &str, raw: &str) -> Result<u32, ApiError> {
     ))]
 pub async fn tile(
     State(state): State<AppState>,
+    headers: HeaderMap,
     PathParams((id, z, x, file)): PathParams<(String, String, String, String)>,
     Valid(query): Valid<TileQuery>,
 ) -> Result<Response, ApiError> {
@@ -91,11 +93,16 @@ pub async fn tile(
         None => {
             let s = state.clone();
             let id = found.id;
-            let made = tokio::task::spawn_blocking(move || s.tiles.layers[id].tile(coord))
-                .await
-                .map_err(|e| ApiError::Internal(format!("tile task: {e}")))?
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map(std::sync::Arc::new);
+            // Encoded and compressed off the async threads; kept compressed.
+            let made = tokio::task::spawn_blocking(move || {
+                let raw = s.tiles.layers[id]
+                    .tile(coord)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                raw.map(|r| gzip(&r)).transpose()
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("tile task: {e}")))??
+            .map(std::sync::Arc::new);
             state.tile_cache.put(key, made.clone());
             made
         }
@@ -105,14 +112,53 @@ pub async fn tile(
     } else {
         "no-cache"
     };
+    let zipped = accepts_gzip(&headers);
     let mut response = match body {
-        Some(bytes) => (StatusCode::OK, bytes.as_ref().clone()).into_response(),
+        Some(gz) if zipped => (StatusCode::OK, gz.as_ref().clone()).into_response(),
+        Some(gz) => (StatusCode::OK, gunzip(&gz)?).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     };
+    let has_body = response.status() == StatusCode::OK;
     let headers = response.headers_mut();
+    if zipped && has_body {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
     Ok(response)
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip` without `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+                && parts.all(|p| p.replace(' ', "") != "q=0")
+        })
+}
+
+fn gzip(raw: &[u8]) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(raw)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| ApiError::Internal(format!("gzip: {e}")))
+}
+
+fn gunzip(gz: &[u8]) -> Result<Vec<u8>, ApiError> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut raw)
+        .map_err(|e| ApiError::Internal(format!("gunzip: {e}")))?;
+    Ok(raw)
 }
 
 /// The layer's TileJSON 3.0.

@@ -51,7 +51,8 @@ fn meet(a: [f64; 4], b: [f64; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
-/// Tiles by key, at most `capacity_bytes` of them (`None`: empty tiles).
+/// Tiles by key (as the caller stores them: the server keeps them gzip-compressed),
+/// at most `capacity_bytes` of them (`None`: empty tiles).
 #[derive(Debug)]
 pub struct TileCache {
     capacity_bytes: usize,

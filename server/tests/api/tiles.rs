@@ -105,18 +105,52 @@ async fn empty_tiles_are_204_and_bad_ones_are_problems() {
 }
 
 #[tokio::test]
-async fn tiles_are_gzipped_for_clients_that_ask() {
+async fn tiles_are_gzipped_for_clients_that_ask_and_plain_for_the_rest() {
+    use http_body_util::BodyExt;
+    use std::io::Read;
     use tower::ServiceExt;
     let (z, x, y) = tile_of(15, 121.385, 37.534);
-    let request = axum::http::Request::get(format!("/tiles/grids/{z}/{x}/{y}.mvt"))
-        .header("accept-encoding", "gzip")
-        .body(axum::body::Body::empty())
+    let fetch = |encoding: &'static str| async move {
+        let request = axum::http::Request::get(format!("/tiles/grids/{z}/{x}/{y}.mvt"))
+            .header("accept-encoding", encoding)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = redgrid::app(INTERNAL.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        let encoding = response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (encoding, bytes)
+    };
+    let (gzip, zipped) = fetch("gzip, deflate, br").await;
+    assert_eq!(gzip.as_deref(), Some("gzip"));
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut inflated)
         .unwrap();
-    let response = redgrid::app(INTERNAL.clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    assert_eq!(response.headers()["content-encoding"], "gzip");
+    for refusing in ["identity", "gzip;q=0"] {
+        let (none, plain) = fetch(refusing).await;
+        assert_eq!(none, None, "{refusing}");
+        assert_eq!(plain, inflated, "the same tile either way");
+    }
+    assert_eq!(
+        mvt_reader::Reader::new(inflated)
+            .unwrap()
+            .get_layer_names()
+            .unwrap(),
+        ["grids"]
+    );
 }
 
 #[tokio::test]
