@@ -116,6 +116,13 @@ pub struct ServeConfig {
         default_value_t = 50
     )]
     pub catchment_redundant_population: u64,
+    /// A basemap under the layers: a raster `.pmtiles` file this server serves, or an
+    /// intranet XYZ/WMTS URL template with {z}, {x} and {y} (e.g. Tianditu).
+    #[arg(long, env = "REDGRID_BASEMAP")]
+    pub basemap: Option<String>,
+    /// The datum of the basemap's tiles; GCJ-02 and BD-09 are refused.
+    #[arg(long, env = "REDGRID_BASEMAP_CRS", value_enum, default_value_t = crate::basemap::BasemapCrs::Wgs84)]
+    pub basemap_crs: crate::basemap::BasemapCrs,
 }
 
 #[derive(Debug, Clone, Args)]

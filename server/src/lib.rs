@@ -3,6 +3,7 @@
 //! the tests both use it.
 
 pub mod auth;
+pub mod basemap;
 pub mod config;
 pub mod coverage;
 pub mod demo;
@@ -85,6 +86,8 @@ fn reading(
         web: Path::new("web/dist").to_owned(),
         catchment_max_population: coverage::CatchmentRules::default().max_population,
         catchment_redundant_population: coverage::CatchmentRules::default().redundant_population,
+        basemap: None,
+        basemap_crs: basemap::BasemapCrs::Wgs84,
     }
 }
 

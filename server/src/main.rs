@@ -123,7 +123,12 @@ fn serve(config: ServeConfig) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let started = std::time::Instant::now();
-        let state = redgrid::build_state(&config).map_err(|e| e.to_string())?;
+        let mut state = redgrid::build_state(&config).map_err(|e| e.to_string())?;
+        if let Some(source) = &config.basemap {
+            let basemap = redgrid::basemap::open(source, config.basemap_crs).await?;
+            tracing::info!(?basemap, "basemap");
+            state = state.with_basemap(basemap);
+        }
         tracing::info!(
             data = %config.data.display(),
             profile = ?config.profile,

@@ -60,6 +60,8 @@ pub struct Inner {
     /// The vector tile layers and the cache of encoded tiles.
     pub tiles: crate::tileset::TileSet,
     pub tile_cache: crate::tileset::TileCache,
+    /// The basemap under the layers, if one is configured.
+    pub basemap: Option<crate::basemap::Basemap>,
     /// Saved what-if scenarios.
     pub scenarios: crate::store::ScenarioStore,
     /// The default thresholds of catchments.
@@ -125,6 +127,7 @@ impl AppState {
             web_dir,
             heavy: heavy::HeavyPool::default(),
             scenarios: crate::store::ScenarioStore::in_memory(),
+            basemap: None,
             catchment_rules: crate::coverage::CatchmentRules::default(),
             health,
         }))
@@ -134,6 +137,14 @@ impl AppState {
     pub fn with_scenarios(mut self, store: crate::store::ScenarioStore) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
             inner.scenarios = store;
+        }
+        self
+    }
+
+    /// The same state with a basemap (right after construction only).
+    pub fn with_basemap(mut self, basemap: crate::basemap::Basemap) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.basemap = Some(basemap);
         }
         self
     }

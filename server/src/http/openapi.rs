@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::tiles::tile,
         super::tiles::tilejson,
         super::tiles::style,
+        super::tiles::basemap_tile,
         super::writes::create_site,
         super::writes::update_site,
         super::writes::delete_site,

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tiles/{file}", get(tilejson))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tile))
         .route("/style.json", get(style))
+        .route("/basemap/{z}/{x}/{y}", get(basemap_tile))
 }
 
 const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -223,6 +224,69 @@ fn tilejson_of(state: &AppState, layer: &TileLayer, base: &str) -> Value {
     })
 }
 
+/// A tile of the configured PMTiles basemap.
+#[utoipa::path(get, path = "/basemap/{z}/{x}/{y}", tag = "tiles",
+    params(
+        ("z" = u32, Path, description = "Zoom"),
+        ("x" = u32, Path, description = "Column"),
+        ("y" = u32, Path, description = "Row"),
+    ),
+    responses(
+        (status = 200, description = "A raster tile of the basemap"),
+        (status = 204, description = "No tile there"),
+        (status = 400, description = "Not a tile", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No local basemap is configured", body = super::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn basemap_tile(
+    State(state): State<AppState>,
+    PathParams((z, x, y)): PathParams<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let Some(basemap @ crate::basemap::Basemap::Pmtiles { .. }) = &state.basemap else {
+        return Err(ApiError::NotFound(
+            "no local basemap is configured (--basemap FILE.pmtiles)".to_owned(),
+        ));
+    };
+    let (z, x, y) = (number("z", &z)?, number("x", &x)?, number("y", &y)?);
+    let coord = TileCoord::new(z, x, y).map_err(|e| ApiError::invalid("/z", e.to_string()))?;
+    let found = basemap
+        .tile(coord.z(), coord.x(), coord.y())
+        .await
+        .map_err(|e| ApiError::Internal(format!("basemap: {e}")))?;
+    let mut response = match found {
+        Some((bytes, content_type)) => {
+            let mut r = (StatusCode::OK, bytes).into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            r
+        }
+        None => StatusCode::NO_CONTENT.into_response(),
+    };
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(response)
+}
+
+/// The style's basemap source, when one is configured.
+fn basemap_source(state: &AppState, base: &str) -> Option<Value> {
+    use crate::basemap::Basemap;
+    Some(match state.basemap.as_ref()? {
+        Basemap::Url { template } => {
+            json!({"type": "raster", "tiles": [template], "tileSize": 256})
+        }
+        Basemap::Pmtiles {
+            min_zoom, max_zoom, ..
+        } => json!({
+            "type": "raster",
+            "tiles": [format!("{base}/basemap/{{z}}/{{x}}/{{y}}")],
+            "tileSize": 256,
+            "minzoom": min_zoom,
+            "maxzoom": max_zoom,
+        }),
+    })
+}
+
 /// A MapLibre style over every tile layer.
 #[utoipa::path(get, path = "/style.json", tag = "tiles",
     responses((status = 200, description = "A MapLibre style (version 8) whose sources are this server's TileJSON; no glyphs or sprite")))]
@@ -239,6 +303,11 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
             )
         })
         .collect();
+    let mut sources = sources;
+    let basemap = basemap_source(&state, &base);
+    if let Some(source) = &basemap {
+        sources.insert("basemap".to_owned(), source.clone());
+    }
     let has = |id: &str| state.tiles.layers.contains_key(id);
     let fill = |id: &str, colour: &str, opacity: f64| {
         json!({"id": id, "type": "fill", "source": id, "source-layer": id,
@@ -248,11 +317,16 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
         json!({"id": format!("{id}-line"), "type": "line", "source": id, "source-layer": id,
                "paint": {"line-color": colour, "line-width": width}})
     };
-    let mut layers = vec![
-        json!({"id": "sea", "type": "background", "paint": {"background-color": "#cfe3ef"}}),
-        fill("context", "#e4e4e0", 1.0),
-        fill("land", "#f7f4ec", 1.0),
-    ];
+    let mut layers =
+        vec![json!({"id": "sea", "type": "background", "paint": {"background-color": "#cfe3ef"}})];
+    if basemap.is_some() {
+        // Over a basemap the district's land is a light wash, not an opaque sheet.
+        layers.push(json!({"id": "basemap", "type": "raster", "source": "basemap"}));
+        layers.push(fill("land", "#f7f4ec", 0.25));
+    } else {
+        layers.push(fill("context", "#e4e4e0", 1.0));
+        layers.push(fill("land", "#f7f4ec", 1.0));
+    }
     if has("coverage") {
         layers.push(json!({
             "id": "coverage", "type": "fill", "source": "coverage", "source-layer": "coverage",

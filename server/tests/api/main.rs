@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod basemap;
 mod common;
 mod dispatch;
 mod locate;
