@@ -3,7 +3,8 @@
 //! gzip-compressed and sent so to clients that accept it, inflated for the rest),
 //! `GET /tiles/{layer}.json` (TileJSON 3.0 whose tile URLs carry the version,
 //! revalidated by ETag) and `GET /style.json` (a MapLibre style over them with no
-//! glyph or sprite URL: nothing leaves this server).
+//! glyph or sprite URL: nothing leaves this server; Chinese names are drawn with the
+//! viewer's own font).
 
 use axum::Router;
 use axum::extract::State;
@@ -364,6 +365,19 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
             "circle-stroke-width": 1,
         },
     }));
+    // Chinese names need no glyph server: the page draws CJK with the viewer's own
+    // font (MapLibre's localIdeographFontFamily).
+    let label = |id: &str, source: &str, zooms: [u8; 2], size: f64, colour: &str| {
+        json!({"id": id, "type": "symbol", "source": source, "source-layer": source,
+               "minzoom": zooms[0], "maxzoom": zooms[1],
+               "layout": {"text-field": ["get", "name"], "text-size": size, "text-font": ["sans-serif"],
+                          "text-anchor": "top", "text-offset": [0, 0.8]},
+               "paint": {"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+    };
+    if has("streets") {
+        layers.push(label("street-names", "streets", [10, 13], 14.0, "#8b1a1a"));
+    }
+    layers.push(label("site-names", "sites", [15, 24], 12.0, "#7a0c0c"));
     let (lon, lat) = state
         .tiles
         .layers

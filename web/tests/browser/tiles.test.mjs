@@ -39,6 +39,13 @@ describe('vector tiles', { timeout: 240_000 }, () => {
     assert.ok(tiles.length > 0, 'tiles were requested');
     assert.ok(tiles.every((url) => url.startsWith(env.server.url)), tiles.join('\n'));
     assert.ok(tiles.every((url) => /\?v=[0-9a-f]+$/.test(url)), `versioned tile URLs: ${tiles.slice(0, 3)}`);
+    // Chinese names from the tiles, drawn with the viewer's font (no glyph server).
+    await moveMap(page, { center: [121.383, 37.532], zoom: 17 });
+    const names = await page.evaluate(() =>
+      window.redgridMap.queryRenderedFeatures({ layers: ['site-names'] }).map((f) => f.properties.name),
+    );
+    assert.ok(names.includes('西一红港驿站'), `site names placed: ${names}`);
+    await screenshot(page, 'tiles-fixture-z17', { clip: await page.locator('#map').boundingBox() });
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
     await page.close();
