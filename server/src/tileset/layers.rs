@@ -1,0 +1,385 @@
+//! One builder per published tile layer: its features with their properties, its
+//! zooms, its data version and the fields its TileJSON lists.
+
+use geo::Geometry;
+use redgrid_tiles::{Feature, Layer, Value};
+
+use super::{Inputs, TileLayer, Walks, cells};
+use crate::coverage;
+use crate::model::{NetworkEdge, SiteKind};
+use crate::store::{Dataset, LayerId, content_version};
+
+/// Highway classes drawn from zoom 8 to 12.
+const MAJOR: [&str; 6] = [
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "trunk_link",
+    "primary_link",
+];
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn prop(key: &str, value: Value) -> (String, Value) {
+    (key.to_owned(), value)
+}
+
+fn bounds(ds: &Dataset, l: LayerId) -> Option<[f64; 4]> {
+    ds.layer(l)
+        .bbox
+        .map(|b| [b.min_lon(), b.min_lat(), b.max_lon(), b.max_lat()])
+}
+
+/// A layer of one tile part drawn from one data layer.
+fn single(
+    id: &'static str,
+    title: &'static str,
+    part: Layer,
+    ds: &Dataset,
+    source: LayerId,
+    fields: &[(&'static str, &'static str)],
+) -> TileLayer {
+    TileLayer {
+        id,
+        title,
+        parts: vec![part],
+        version: ds.layer(source).version.clone(),
+        fields: fields.to_vec(),
+        bounds: bounds(ds, source),
+    }
+}
+
+/// Polygon features of `items` with the properties `props` gives.
+fn polygons<'a, P: 'a>(
+    name: &str,
+    zooms: std::ops::RangeInclusive<u8>,
+    items: impl Iterator<Item = &'a crate::model::Feature<P, geo::MultiPolygon<f64>>>,
+    props: impl Fn(usize, &P) -> Vec<(String, Value)>,
+) -> Layer {
+    let features = items
+        .enumerate()
+        .map(|(i, f)| {
+            Feature::from_lon_lat(
+                Some(i as u64),
+                &Geometry::MultiPolygon(f.geometry.clone()),
+                props(i, &f.props),
+            )
+        })
+        .collect();
+    Layer::new(name, zooms, features)
+}
+
+/// An area's id and name.
+macro_rules! id_and_name {
+    () => {
+        |_, p| {
+            vec![
+                prop("id", text(p.id.to_string())),
+                prop("name", text(p.name.clone())),
+            ]
+        }
+    };
+}
+
+pub fn land(ds: &Dataset) -> TileLayer {
+    let part = polygons("land", 0..=22, ds.district.iter(), |_, p| {
+        vec![prop("name", text(p.name.clone()))]
+    });
+    let fields = [("name", "String")];
+    single(
+        "land",
+        "芝罘区陆域 District land",
+        part,
+        ds,
+        LayerId::District,
+        &fields,
+    )
+}
+
+pub fn context(ds: &Dataset) -> TileLayer {
+    let part = polygons("context", 0..=22, ds.context.iter(), |_, p| {
+        vec![prop("name", text(p.name.clone()))]
+    });
+    let fields = [("name", "String")];
+    single(
+        "context",
+        "周边区市 Neighbouring districts",
+        part,
+        ds,
+        LayerId::Context,
+        &fields,
+    )
+}
+
+pub fn streets(ds: &Dataset) -> TileLayer {
+    let part = polygons("streets", 0..=22, ds.streets.iter(), id_and_name!());
+    let fields = [("id", "String"), ("name", "String")];
+    single(
+        "streets",
+        "街道 Streets",
+        part,
+        ds,
+        LayerId::Streets,
+        &fields,
+    )
+}
+
+pub fn communities(ds: &Dataset) -> TileLayer {
+    let part = polygons("communities", 9..=22, ds.communities.iter(), id_and_name!());
+    let fields = [("id", "String"), ("name", "String")];
+    single(
+        "communities",
+        "社区 Communities",
+        part,
+        ds,
+        LayerId::Communities,
+        &fields,
+    )
+}
+
+/// Grids with their codes, branch and population, and in the internal profile their
+/// coverage under the 5-minute preset (300 m).
+pub fn grids(ds: &Dataset, inputs: &Inputs<'_>, walks: &Walks) -> TileLayer {
+    let population = coverage::populations(ds);
+    let covered: Vec<bool> = (0..population.len())
+        .map(|b| walks.walk_m(b).is_some_and(|m| m <= 300.0))
+        .collect();
+    let table = coverage::tally(
+        inputs.areas,
+        coverage::Level::Grid,
+        &population,
+        &covered,
+        &walks.service_point,
+    );
+    let part = polygons("grids", 11..=22, ds.grids.iter(), |i, p| {
+        let mut props = vec![
+            prop("id", text(p.id.to_string())),
+            prop("code", text(p.code.as_str())),
+            prop("party_branch", text(p.party_branch.clone())),
+        ];
+        if let Some(row) = table.rows.get(i) {
+            props.push(prop("population", Value::Int(row.population as i64)));
+            if inputs.internal {
+                props.push(prop(
+                    "covered_population_5min",
+                    Value::Int(row.covered_population as i64),
+                ));
+                if let Some(pct) = row.coverage_pct() {
+                    props.push(prop("coverage_pct_5min", Value::Double(pct)));
+                }
+            }
+        }
+        props
+    });
+    let versions = [
+        LayerId::Grids,
+        LayerId::Buildings,
+        LayerId::Sites,
+        LayerId::WalkNetwork,
+    ]
+    .map(|l| ds.layer(l).version.clone())
+    .concat();
+    TileLayer {
+        version: content_version(versions.as_bytes()),
+        ..single(
+            "grids",
+            "红色网格 Red grids",
+            part,
+            ds,
+            LayerId::Grids,
+            &[
+                ("id", "String"),
+                ("code", "String"),
+                ("party_branch", "String"),
+                ("population", "Number"),
+                ("covered_population_5min", "Number"),
+                ("coverage_pct_5min", "Number"),
+            ],
+        )
+    }
+}
+
+/// The H3 coverage cells, one part per zoom range.
+pub fn coverage(ds: &Dataset, walks: &Walks) -> TileLayer {
+    let versions = [LayerId::Buildings, LayerId::Sites, LayerId::WalkNetwork]
+        .map(|l| ds.layer(l).version.clone())
+        .concat();
+    TileLayer {
+        id: "coverage",
+        title: "步行覆盖 Walk to the nearest service point",
+        parts: cells::layers(ds, &|b| walks.walk_m(b)),
+        version: content_version(versions.as_bytes()),
+        fields: vec![
+            ("walk_m", "Number"),
+            ("walk_m_max", "Number"),
+            ("population", "Number"),
+            ("buildings", "Number"),
+            ("resolution", "Number"),
+        ],
+        bounds: bounds(ds, LayerId::Buildings),
+    }
+}
+
+pub fn compounds(ds: &Dataset) -> TileLayer {
+    let part = polygons("compounds", 13..=22, ds.compounds.iter(), id_and_name!());
+    let fields = [("id", "String"), ("name", "String")];
+    single(
+        "compounds",
+        "小区 Compounds",
+        part,
+        ds,
+        LayerId::Compounds,
+        &fields,
+    )
+}
+
+/// Buildings from zoom 14, with their walk in the internal profile.
+pub fn buildings(ds: &Dataset, internal: bool, walks: &Walks) -> TileLayer {
+    let part = polygons("buildings", 14..=22, ds.buildings.iter(), |i, p| {
+        let mut props = vec![
+            prop("id", text(p.id.to_string())),
+            prop("address", text(p.address.clone())),
+            prop("population", Value::Int(i64::from(p.population))),
+            prop("floors", Value::Int(i64::from(p.floors))),
+        ];
+        if let (true, Some(m)) = (internal, walks.walk_m(i)) {
+            props.push(prop("walk_m", Value::Double(m)));
+        }
+        props
+    });
+    let fields = [
+        ("id", "String"),
+        ("address", "String"),
+        ("population", "Number"),
+        ("floors", "Number"),
+        ("walk_m", "Number"),
+    ];
+    single(
+        "buildings",
+        "楼栋 Buildings",
+        part,
+        ds,
+        LayerId::Buildings,
+        &fields,
+    )
+}
+
+fn kind_name(kind: SiteKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn sites(ds: &Dataset, walks: &Walks) -> TileLayer {
+    let features = ds
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let p = &s.props;
+            let mut props = vec![
+                prop("id", text(p.id.to_string())),
+                prop("name", text(p.name.clone())),
+                prop("kind", text(kind_name(p.kind))),
+                prop("service_point", Value::Bool(walks.service_point[i])),
+            ];
+            if let Some(n) = &p.network {
+                props.push(prop("network", text(n.clone())));
+            }
+            Feature::from_lon_lat(Some(i as u64), &Geometry::Point(s.geometry), props)
+        })
+        .collect();
+    let fields = [
+        ("id", "String"),
+        ("name", "String"),
+        ("kind", "String"),
+        ("service_point", "Boolean"),
+        ("network", "String"),
+    ];
+    let part = Layer::new("sites", 10..=22, features);
+    single(
+        "sites",
+        "服务阵地与资源 Sites",
+        part,
+        ds,
+        LayerId::Sites,
+        &fields,
+    )
+}
+
+fn road(i: usize, e: &NetworkEdge) -> Feature {
+    let p = &e.props;
+    let mut props = vec![prop("highway", text(p.highway.clone().unwrap_or_default()))];
+    if let Some(n) = &p.name {
+        props.push(prop("name", text(n.clone())));
+    }
+    if p.bridge {
+        props.push(prop("bridge", Value::Bool(true)));
+    }
+    if p.access.is_some() {
+        props.push(prop("private", Value::Bool(true)));
+    }
+    Feature::from_lon_lat(
+        Some(i as u64),
+        &Geometry::LineString(e.geometry.clone()),
+        props,
+    )
+}
+
+pub fn major_roads(ds: &Dataset) -> TileLayer {
+    let is_major = |e: &NetworkEdge| {
+        e.props
+            .highway
+            .as_deref()
+            .is_some_and(|h| MAJOR.contains(&h))
+    };
+    let features = ds
+        .network
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_major(e))
+        .map(|(i, e)| road(i, e))
+        .collect();
+    let fields = [
+        ("highway", "String"),
+        ("name", "String"),
+        ("bridge", "Boolean"),
+    ];
+    let part = Layer::new("major_roads", 8..=12, features);
+    single(
+        "major_roads",
+        "主要道路 Major roads",
+        part,
+        ds,
+        LayerId::WalkNetwork,
+        &fields,
+    )
+}
+
+pub fn roads(ds: &Dataset) -> TileLayer {
+    let features = ds
+        .network
+        .iter()
+        .enumerate()
+        .map(|(i, e)| road(i, e))
+        .collect();
+    let fields = [
+        ("highway", "String"),
+        ("name", "String"),
+        ("bridge", "Boolean"),
+        ("private", "Boolean"),
+    ];
+    let part = Layer::new("roads", 13..=22, features);
+    single(
+        "roads",
+        "步行路网 Walking network",
+        part,
+        ds,
+        LayerId::WalkNetwork,
+        &fields,
+    )
+}
