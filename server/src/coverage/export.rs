@@ -56,13 +56,7 @@ pub fn csv(table: &Table, basis: &[(&str, String)]) -> Vec<u8> {
         .collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    let level = table.level.as_str();
-    let lines = table
-        .rows
-        .iter()
-        .map(|r| (level, r))
-        .chain(std::iter::once(("total", &table.total)));
-    for (level, row) in lines {
+    for (level, row) in table.lines() {
         let line: Vec<String> = cells(level, row)
             .iter()
             .map(|c| field(c))
@@ -83,13 +77,7 @@ pub fn xlsx(table: &Table, basis: &[(&str, String)]) -> Result<Vec<u8>, XlsxErro
     for (c, name) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &bold)?;
     }
-    let level = table.level.as_str();
-    let lines = table
-        .rows
-        .iter()
-        .map(|r| (level, r))
-        .chain(std::iter::once(("total", &table.total)));
-    for (i, (level, row)) in lines.enumerate() {
+    for (i, (level, row)) in table.lines().enumerate() {
         let r = i as u32 + 1;
         let text = cells(level, row);
         for (c, cell) in text.iter().take(4).enumerate() {

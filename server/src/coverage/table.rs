@@ -51,6 +51,17 @@ pub struct Table {
     pub total: Row,
 }
 
+impl Table {
+    /// Every row with its level's name, then the total named `total`.
+    pub fn lines(&self) -> impl Iterator<Item = (&'static str, &Row)> {
+        let level = self.level.as_str();
+        self.rows
+            .iter()
+            .map(move |r| (level, r))
+            .chain(std::iter::once(("total", &self.total)))
+    }
+}
+
 /// The area of an unknown reference, reported so that rows still sum to the total.
 fn unassigned() -> Area {
     Area {

@@ -68,6 +68,25 @@ impl Budget {
     }
 }
 
+/// The walking budget and service-point kinds every planning query takes, as the
+/// OpenAPI description lists them; [`Budget::from_params`] reads the values.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct BudgetParams {
+    /// gb50180_5min (300 m), gb50180_10min (500 m) or gb50180_15min (1,000 m)
+    preset: Option<String>,
+    /// Walking budget, minutes (default 5)
+    minutes: Option<f64>,
+    /// Walking speed, m/min (default 60)
+    speed: Option<f64>,
+    /// Walking budget, metres, instead of minutes
+    metres: Option<f64>,
+    /// Comma list of site kinds counted as service points (default: district_centre,
+    /// street_centre, community_centre, station)
+    kinds: Option<String>,
+}
+
 /// What a planning figure is measured by.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanBasis {
@@ -255,11 +274,7 @@ impl FromParams for CoverageQuery {
 /// Coverage by area under one walking budget.
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "planners",
     params(
-        ("preset" = Option<String>, Query, description = "gb50180_5min (300 m), gb50180_10min (500 m) or gb50180_15min (1,000 m)"),
-        ("minutes" = Option<f64>, Query, description = "Walking budget, minutes (default 5)"),
-        ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
-        ("metres" = Option<f64>, Query, description = "Walking budget, metres, instead of minutes"),
-        ("kinds" = Option<String>, Query, description = "Comma list of site kinds counted as service points (default: district_centre, street_centre, community_centre, station)"),
+        BudgetParams,
         ("level" = Option<String>, Query, description = "district, street (default), community or grid"),
         ("format" = Option<String>, Query, description = "json (default), csv (UTF-8 with BOM) or xlsx"),
     ),
@@ -334,11 +349,7 @@ impl FromParams for GapsQuery {
 /// Where uncovered people live: H3 cells holding uncovered buildings, dissolved.
 #[utoipa::path(get, path = "/api/v1/coverage/gaps", tag = "planners",
     params(
-        ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
-        ("minutes" = Option<f64>, Query, description = "Walking budget, minutes (default 5)"),
-        ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
-        ("metres" = Option<f64>, Query, description = "Walking budget, metres"),
-        ("kinds" = Option<String>, Query, description = "Comma list of site kinds counted as service points"),
+        BudgetParams,
         ("resolution" = Option<u8>, Query, description = "H3 resolution, 5–11 (default 11, ≈50 m across; coarser for low zooms)"),
     ),
     responses(
@@ -419,11 +430,7 @@ impl FromParams for CatchmentsQuery {
 /// Each service point's network catchment.
 #[utoipa::path(get, path = "/api/v1/catchments", tag = "planners",
     params(
-        ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
-        ("minutes" = Option<f64>, Query, description = "Walking budget, minutes (default 5)"),
-        ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
-        ("metres" = Option<f64>, Query, description = "Walking budget, metres"),
-        ("kinds" = Option<String>, Query, description = "Comma list of site kinds counted as service points"),
+        BudgetParams,
         ("max_population" = Option<u64>, Query, description = "More people served than this is `overloaded` (default from the server's configuration, 5,000 unless set: an assumption)"),
         ("redundant_population" = Option<u64>, Query, description = "Closing a point that loses at most this many people's coverage is `redundant` (default from the server's configuration, 50 unless set: an assumption)"),
     ),

@@ -31,11 +31,7 @@ impl FromParams for ExportQuery {
 /// Every planner layer as a GeoPackage.
 #[utoipa::path(get, path = "/api/v1/export/planning.gpkg", tag = "planners",
     params(
-        ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
-        ("minutes" = Option<f64>, Query, description = "Walking budget, minutes (default 5)"),
-        ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
-        ("metres" = Option<f64>, Query, description = "Walking budget, metres"),
-        ("kinds" = Option<String>, Query, description = "Comma list of site kinds counted as service points"),
+        super::coverage::BudgetParams,
     ),
     responses(
         (status = 200, description = "A GeoPackage (WGS-84) with layers streets_coverage, communities_coverage, grids_coverage, gaps, catchments, service_points, buildings and the attribute table basis", content_type = "application/geopackage+sqlite3"),

@@ -72,16 +72,28 @@ fn polygons<'a, P: 'a>(
     Layer::new(name, zooms, features)
 }
 
-/// An area's id and name.
-macro_rules! id_and_name {
-    () => {
-        |_, p| {
-            vec![
-                prop("id", text(p.id.to_string())),
-                prop("name", text(p.name.clone())),
-            ]
-        }
-    };
+/// A layer of areas carrying their id and name, drawn from one data layer.
+fn named_areas<'a, P: crate::model::HasId + 'a>(
+    (id, title, zooms): (&'static str, &'static str, std::ops::RangeInclusive<u8>),
+    items: &'a [crate::model::Feature<P, geo::MultiPolygon<f64>>],
+    name: impl Fn(&P) -> &str,
+    ds: &Dataset,
+    source: LayerId,
+) -> TileLayer {
+    let part = polygons(id, zooms, items.iter(), |_, p| {
+        vec![
+            prop("id", text(p.id().to_string())),
+            prop("name", text(name(p))),
+        ]
+    });
+    single(
+        id,
+        title,
+        part,
+        ds,
+        source,
+        &[("id", "String"), ("name", "String")],
+    )
 }
 
 pub fn land(ds: &Dataset) -> TileLayer {
@@ -115,29 +127,13 @@ pub fn context(ds: &Dataset) -> TileLayer {
 }
 
 pub fn streets(ds: &Dataset) -> TileLayer {
-    let part = polygons("streets", 0..=22, ds.streets.iter(), id_and_name!());
-    let fields = [("id", "String"), ("name", "String")];
-    single(
-        "streets",
-        "街道 Streets",
-        part,
-        ds,
-        LayerId::Streets,
-        &fields,
-    )
+    let meta = ("streets", "街道 Streets", 0..=22);
+    named_areas(meta, &ds.streets, |p| &p.name, ds, LayerId::Streets)
 }
 
 pub fn communities(ds: &Dataset) -> TileLayer {
-    let part = polygons("communities", 9..=22, ds.communities.iter(), id_and_name!());
-    let fields = [("id", "String"), ("name", "String")];
-    single(
-        "communities",
-        "社区 Communities",
-        part,
-        ds,
-        LayerId::Communities,
-        &fields,
-    )
+    let meta = ("communities", "社区 Communities", 9..=22);
+    named_areas(meta, &ds.communities, |p| &p.name, ds, LayerId::Communities)
 }
 
 /// Grids with their codes, branch and population, and in the internal profile their
@@ -224,16 +220,8 @@ pub fn coverage(ds: &Dataset, walks: &Walks) -> TileLayer {
 }
 
 pub fn compounds(ds: &Dataset) -> TileLayer {
-    let part = polygons("compounds", 13..=22, ds.compounds.iter(), id_and_name!());
-    let fields = [("id", "String"), ("name", "String")];
-    single(
-        "compounds",
-        "小区 Compounds",
-        part,
-        ds,
-        LayerId::Compounds,
-        &fields,
-    )
+    let meta = ("compounds", "小区 Compounds", 13..=22);
+    named_areas(meta, &ds.compounds, |p| &p.name, ds, LayerId::Compounds)
 }
 
 /// Buildings from zoom 14, with their walk in the internal profile.
