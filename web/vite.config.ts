@@ -8,7 +8,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080', '/ogc': 'http://127.0.0.1:8080' },
+    proxy: Object.fromEntries(['/api', '/ogc', '/tiles', '/style.json', '/basemap'].map((p) => [p, 'http://127.0.0.1:8080'])),
   },
   test: {
     include: ['src/**/*.test.ts'],

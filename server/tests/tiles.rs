@@ -1,7 +1,8 @@
 //! The demo district's vector tiles: decoded by an independent decoder
 //! (`mvt-reader`), unprojected and compared with the source grids within half a
 //! pixel; and the largest tile of every layer at zooms 8–14, printed and kept under
-//! 500 KB (`cargo test -p redgrid --test tiles -- --nocapture`).
+//! 500 KB, and so the tiles of the PMTiles export, which hold every layer at once
+//! (`cargo test -p redgrid --test tiles -- --nocapture`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -102,4 +103,19 @@ fn the_largest_tile_of_every_layer_stays_under_500_kb() {
         }
         println!("{}", line.trim_end_matches(','));
     }
+}
+
+#[test]
+fn the_exported_tiles_holding_every_layer_stay_under_500_kb() {
+    let out = std::env::temp_dir().join(format!("redgrid-combined-{}.pmtiles", std::process::id()));
+    let written = redgrid::tileset::pmtiles::write(&DEMO.tiles, &out, 10..=13, "test");
+    std::fs::remove_file(&out).unwrap();
+    let written = written.unwrap();
+    println!(
+        "combined tiles z10–z13: {}, largest {:.1} KB",
+        written.tiles,
+        written.largest_bytes as f64 / 1_000.0
+    );
+    assert!(written.tiles > 50, "{written:?}");
+    assert!(written.largest_bytes < 500_000, "{written:?}");
 }

@@ -1,6 +1,7 @@
 // The only module that talks to the server. Every call goes to our own origin.
 
 import type { Feature, FeatureCollection } from 'geojson';
+import type { StyleSpecification } from 'maplibre-gl';
 
 export interface Health {
   status: string;
@@ -9,15 +10,6 @@ export interface Health {
   synthetic: boolean;
   counts: Record<string, number>;
   versions: Record<string, string>;
-}
-
-export interface LayerInfo {
-  id: string;
-  title: { zh: string; en: string };
-  count: number;
-  bbox: [number, number, number, number] | null;
-  version: string;
-  synthetic: boolean;
 }
 
 export interface Person {
@@ -93,8 +85,9 @@ export class Api {
     return this.json('/api/v1/health');
   }
 
-  async layers(): Promise<LayerInfo[]> {
-    return (await this.json<{ layers: LayerInfo[] }>('/api/v1/layers')).layers;
+  /** The map style over this server's vector tiles. */
+  style(): Promise<StyleSpecification> {
+    return this.json('/style.json');
   }
 
   /** Every feature of a layer, following the OGC `next` links page by page. */

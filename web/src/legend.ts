@@ -1,54 +1,13 @@
-// The map legend: only what the loaded data holds, in Chinese.
+// The map legend: the sections the style's metadata lists (only what the data
+// holds), in Chinese. A section can carry a switch that shows or hides its layer.
 
 import type { IControl } from 'maplibre-gl';
 
 import { el } from './panel';
-import { SITE_KIND_COLORS, SITE_KIND_LABELS } from './style';
+import type { LegendEntry, LegendSection } from './style';
 
-export type Swatch = 'dot' | 'line' | 'dash';
-
-export interface LegendEntry {
-  label: string;
-  color: string;
-  swatch: Swatch;
-}
-
-export interface LegendSection {
-  title: string;
-  entries: LegendEntry[];
-}
-
-/** Legend sections for the site kinds present and whether roads and boundaries are drawn. */
-export function legendSections(siteKinds: Iterable<string>, hasNetwork: boolean, hasBoundaries: boolean): LegendSection[] {
-  const present = new Set(siteKinds);
-  const sections: LegendSection[] = [];
-  const sites = Object.keys(SITE_KIND_LABELS)
-    .filter((kind) => present.has(kind))
-    .map((kind) => ({ label: SITE_KIND_LABELS[kind], color: SITE_KIND_COLORS[kind], swatch: 'dot' as const }));
-  if (sites.length > 0) sections.push({ title: '服务阵地与资源', entries: sites });
-  if (hasBoundaries) {
-    sections.push({
-      title: '边界',
-      entries: [
-        { label: '街道', color: '#7a1f1b', swatch: 'line' },
-        { label: '社区', color: '#b0413e', swatch: 'line' },
-        { label: '红色网格', color: '#c8161d', swatch: 'dash' },
-      ],
-    });
-  }
-  if (hasNetwork) {
-    sections.push({
-      title: '步行路网（演示）',
-      entries: [
-        { label: '主干道', color: '#f9d58c', swatch: 'line' },
-        { label: '次干道', color: '#fbe3a8', swatch: 'line' },
-        { label: '街巷', color: '#ffffff', swatch: 'line' },
-        { label: '步行道', color: '#a8977a', swatch: 'dash' },
-      ],
-    });
-  }
-  return sections;
-}
+/** Sections drawn only when switched on, and what switching does. */
+export type Switches = Record<string, (on: boolean) => void>;
 
 function swatch(entry: LegendEntry): HTMLElement {
   const node = el('span', { class: `swatch swatch-${entry.swatch}` });
@@ -56,22 +15,33 @@ function swatch(entry: LegendEntry): HTMLElement {
   return node;
 }
 
-/** A MapLibre control showing the legend, collapsible on small screens. */
+/** One section's nodes; a switched section starts off, its rows hidden. */
+export function sectionNodes(section: LegendSection, onSwitch?: (on: boolean) => void): HTMLElement[] {
+  const rows = section.entries.map((entry) => el('div', { class: 'legend-row' }, swatch(entry), entry.label.zh));
+  if (!onSwitch) return [el('div', { class: 'legend-title' }, section.title.zh), ...rows];
+  const box = el('input', { type: 'checkbox', 'data-section': section.id }) as HTMLInputElement;
+  const body = el('div', { class: 'legend-rows', hidden: '' }, ...rows);
+  box.addEventListener('change', () => {
+    body.hidden = !box.checked;
+    onSwitch(box.checked);
+  });
+  return [el('label', { class: 'legend-title legend-switch' }, box, section.title.zh), body];
+}
+
+/** A MapLibre control showing the legend, folded on small screens. */
 export class LegendControl implements IControl {
   private container: HTMLElement | null = null;
 
-  constructor(private readonly sections: LegendSection[]) {}
+  constructor(
+    private readonly sections: LegendSection[],
+    private readonly switches: Switches = {},
+  ) {}
 
   onAdd(): HTMLElement {
     // Open on wide screens; on a phone it starts folded so the map stays visible.
     const wide = window.matchMedia('(min-width: 641px)').matches;
     const details = el('details', { class: 'maplibregl-ctrl legend', ...(wide ? { open: '' } : {}) }, el('summary', {}, '图例'));
-    for (const section of this.sections) {
-      details.append(
-        el('div', { class: 'legend-title' }, section.title),
-        ...section.entries.map((entry) => el('div', { class: 'legend-row' }, swatch(entry), entry.label)),
-      );
-    }
+    for (const section of this.sections) details.append(...sectionNodes(section, this.switches[section.id]));
     this.container = details;
     return details;
   }

@@ -1,52 +1,44 @@
 import { describe, expect, it } from 'vitest';
+import type { StyleSpecification } from 'maplibre-gl';
 
-import { DATA_LAYERS, LABEL_SOURCES, SITE_KIND_COLORS, SITE_KIND_LABELS, buildStyle } from './style';
+import { kindLabels, styleMeta } from './style';
 
-// Every site kind of the data model (server/src/model/site.rs).
-const KINDS = [
-  'district_centre',
-  'street_centre',
-  'community_centre',
-  'station',
-  'service_post',
-  'alliance',
-  'red_property',
-  'property_centre',
-  'co_building',
-  'industry_party_org',
-  'governance_committee',
-  'volunteer_team',
-  'social_org',
-];
+function styleWith(metadata: unknown): StyleSpecification {
+  return { version: 8, sources: {}, layers: [], metadata };
+}
 
-describe('buildStyle', () => {
-  const style = buildStyle();
-
-  it('names no other host: no glyphs, sprite or remote source', () => {
-    expect(style.glyphs).toBeUndefined();
-    expect(style.sprite).toBeUndefined();
-    expect(JSON.stringify(style)).not.toMatch(/https?:\/\//);
+describe('styleMeta', () => {
+  it('reads the district, its bounds and the legend', () => {
+    const meta = styleMeta(
+      styleWith({
+        'redgrid:district': '芝罘区',
+        'redgrid:bounds': [121.2, 37.4, 121.5, 37.6],
+        'redgrid:legend': [
+          {
+            id: 'sites',
+            title: { zh: '服务阵地与资源', en: 'Sites' },
+            entries: [
+              { label: { zh: '芝罘红港驿站', en: 'Station' }, color: '#e5322d', swatch: 'dot', kind: 'station' },
+              { label: { zh: '共建单位', en: 'Co-building unit' }, color: '#2166ac', swatch: 'dot', kind: 'co_building' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(meta.district).toBe('芝罘区');
+    expect(meta.bounds).toEqual([121.2, 37.4, 121.5, 37.6]);
+    expect([...kindLabels(meta)]).toEqual([
+      ['station', '芝罘红港驿站'],
+      ['co_building', '共建单位'],
+    ]);
   });
 
-  it('has a source for every layer drawn from the API and every label set', () => {
-    for (const id of [...DATA_LAYERS, ...Object.values(LABEL_SOURCES)]) {
-      expect(style.sources[id]).toMatchObject({ type: 'geojson' });
-    }
-    for (const layer of style.layers) {
-      if ('source' in layer) expect(style.sources).toHaveProperty(layer.source as string);
-    }
-  });
-
-  it('gives every site kind a colour and a Chinese label', () => {
-    for (const kind of KINDS) {
-      expect(SITE_KIND_COLORS[kind]).toMatch(/^#[0-9a-f]{6}$/);
-      expect(SITE_KIND_LABELS[kind]).toMatch(/[\u4e00-\u9fff]/);
-    }
-    expect(Object.keys(SITE_KIND_COLORS).sort()).toEqual([...KINDS].sort());
-  });
-
-  it('uses layer ids once each', () => {
-    const ids = style.layers.map((l) => l.id);
-    expect(new Set(ids).size).toBe(ids.length);
+  it('leaves out what is missing or malformed', () => {
+    const meta = styleMeta(
+      styleWith({ 'redgrid:district': 7, 'redgrid:bounds': [1, 2, 'x', 4], 'redgrid:legend': [{ id: 'x' }, null] }),
+    );
+    expect(meta).toEqual({ district: null, bounds: null, legend: [] });
+    expect(styleMeta(styleWith(undefined))).toEqual({ district: null, bounds: null, legend: [] });
+    expect(kindLabels(meta).size).toBe(0);
   });
 });

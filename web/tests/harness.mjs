@@ -89,7 +89,8 @@ export function useServerAndBrowser(data) {
 
 /**
  * Opens a page on `baseUrl`: requests to any other origin are aborted and recorded,
- * console errors and page errors are collected.
+ * every request's URL is kept (`requests`, workers' included), console errors and
+ * page errors are collected.
  */
 export async function openPage(context, baseUrl, { width = 1280, height = 800 } = {}) {
   const page = await context.newPage();
@@ -97,8 +98,10 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800 } 
   const origin = new URL(baseUrl).origin;
   const foreignRequests = [];
   const consoleErrors = [];
+  const requests = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
+    requests.push(url);
     if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     foreignRequests.push(url);
     return route.abort('blockedbyclient');
@@ -108,7 +111,7 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800 } 
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   await page.goto(baseUrl);
-  return { page, foreignRequests, consoleErrors };
+  return { page, foreignRequests, consoleErrors, requests };
 }
 
 /** Waits for the page to report the map's first `idle` after data loaded (or a final state). */

@@ -207,12 +207,7 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
         vec![
             text(p.id.to_string()),
             text(p.name.clone()),
-            text(
-                serde_json::to_value(p.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ),
+            text(p.kind.as_str().to_owned()),
             integer(k.population_served),
             integer(k.served.len()),
             real(k.farthest_walk_dm.map(|d| f64::from(d) / 10.0)),

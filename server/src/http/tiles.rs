@@ -293,105 +293,14 @@ fn basemap_source(state: &AppState, base: &str) -> Option<Value> {
     responses((status = 200, description = "A MapLibre style (version 8) whose sources are this server's TileJSON; no glyphs or sprite")))]
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let base = super::base_url(&headers);
-    let sources: serde_json::Map<String, Value> = state
-        .tiles
-        .layers
-        .keys()
-        .map(|id| {
-            (
-                (*id).to_owned(),
-                json!({"type": "vector", "url": format!("{base}/tiles/{id}.json")}),
-            )
-        })
-        .collect();
-    let mut sources = sources;
     let basemap = basemap_source(&state, &base);
-    if let Some(source) = &basemap {
-        sources.insert("basemap".to_owned(), source.clone());
-    }
-    let has = |id: &str| state.tiles.layers.contains_key(id);
-    let fill = |id: &str, colour: &str, opacity: f64| {
-        json!({"id": id, "type": "fill", "source": id, "source-layer": id,
-               "paint": {"fill-color": colour, "fill-opacity": opacity}})
-    };
-    let line = |id: &str, colour: &str, width: f64| {
-        json!({"id": format!("{id}-line"), "type": "line", "source": id, "source-layer": id,
-               "paint": {"line-color": colour, "line-width": width}})
-    };
-    let mut layers =
-        vec![json!({"id": "sea", "type": "background", "paint": {"background-color": "#cfe3ef"}})];
-    if basemap.is_some() {
-        // Over a basemap the district's land is a light wash, not an opaque sheet.
-        layers.push(json!({"id": "basemap", "type": "raster", "source": "basemap"}));
-        layers.push(fill("land", "#f7f4ec", 0.25));
-    } else {
-        layers.push(fill("context", "#e4e4e0", 1.0));
-        layers.push(fill("land", "#f7f4ec", 1.0));
-    }
-    if has("coverage") {
-        layers.push(json!({
-            "id": "coverage", "type": "fill", "source": "coverage", "source-layer": "coverage",
-            "paint": {
-                "fill-color": ["case",
-                    ["!", ["has", "walk_m"]], "#9e9e9e",
-                    ["<=", ["get", "walk_m"], 300], "#2e7d32",
-                    ["<=", ["get", "walk_m"], 500], "#f9a825",
-                    "#c62828"],
-                "fill-opacity": 0.35,
-            },
-        }));
-    }
-    layers.extend([
-        fill("compounds", "#ece6d8", 0.8),
-        fill("buildings", "#d8cfc0", 1.0),
-        line("major_roads", "#ffffff", 2.0),
-        line("roads", "#ffffff", 1.2),
-    ]);
-    for (id, colour, width) in [
-        ("grids", "#c9a0a0", 0.5),
-        ("communities", "#b06060", 1.0),
-        ("streets", "#8b1a1a", 2.0),
-    ] {
-        if has(id) {
-            layers.push(line(id, colour, width));
-        }
-    }
-    layers.push(json!({
-        "id": "sites", "type": "circle", "source": "sites", "source-layer": "sites",
-        "paint": {
-            "circle-radius": ["case", ["get", "service_point"], 5, 3],
-            "circle-color": ["case", ["get", "service_point"], "#c8102e", "#5c6bc0"],
-            "circle-stroke-color": "#ffffff",
-            "circle-stroke-width": 1,
+    let style = crate::tileset::style(
+        &state.tiles,
+        crate::tileset::StyleInputs {
+            base: &base,
+            basemap,
         },
-    }));
-    // Chinese names need no glyph server: the page draws CJK with the viewer's own
-    // font (MapLibre's localIdeographFontFamily).
-    let label = |id: &str, source: &str, zooms: [u8; 2], size: f64, colour: &str| {
-        json!({"id": id, "type": "symbol", "source": source, "source-layer": source,
-               "minzoom": zooms[0], "maxzoom": zooms[1],
-               "layout": {"text-field": ["get", "name"], "text-size": size, "text-font": ["sans-serif"],
-                          "text-anchor": "top", "text-offset": [0, 0.8]},
-               "paint": {"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
-    };
-    if has("streets") {
-        layers.push(label("street-names", "streets", [10, 13], 14.0, "#8b1a1a"));
-    }
-    layers.push(label("site-names", "sites", [15, 24], 12.0, "#7a0c0c"));
-    let (lon, lat) = state
-        .tiles
-        .layers
-        .get("land")
-        .and_then(|l| l.bounds)
-        .map_or((0.0, 0.0), |b| ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0));
-    let style = json!({
-        "version": 8,
-        "name": "RedGrid",
-        "center": [lon, lat],
-        "zoom": 12,
-        "sources": sources,
-        "layers": layers,
-    });
+    );
     let mut response = axum::Json(style).into_response();
     response
         .headers_mut()

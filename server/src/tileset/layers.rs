@@ -6,7 +6,7 @@ use redgrid_tiles::{Feature, Layer, Value};
 
 use super::{Inputs, TileLayer, Walks, cells};
 use crate::coverage;
-use crate::model::{NetworkEdge, SiteKind};
+use crate::model::NetworkEdge;
 use crate::store::{Dataset, LayerId, content_version};
 
 /// Highway classes drawn from zoom 8 to 12.
@@ -33,11 +33,11 @@ fn bounds(ds: &Dataset, l: LayerId) -> Option<[f64; 4]> {
         .map(|b| [b.min_lon(), b.min_lat(), b.max_lon(), b.max_lat()])
 }
 
-/// A layer of one tile part drawn from one data layer.
-fn single(
+/// A published layer drawn from one data layer.
+fn published(
     id: &'static str,
     title: &'static str,
-    part: Layer,
+    parts: Vec<Layer>,
     ds: &Dataset,
     source: LayerId,
     fields: &[(&'static str, &'static str)],
@@ -45,7 +45,7 @@ fn single(
     TileLayer {
         id,
         title,
-        parts: vec![part],
+        parts,
         version: ds.layer(source).version.clone(),
         fields: fields.to_vec(),
         bounds: bounds(ds, source),
@@ -86,10 +86,10 @@ fn named_areas<'a, P: crate::model::HasId + 'a>(
             prop("name", text(name(p))),
         ]
     });
-    single(
+    published(
         id,
         title,
-        part,
+        vec![part],
         ds,
         source,
         &[("id", "String"), ("name", "String")],
@@ -101,10 +101,10 @@ pub fn land(ds: &Dataset) -> TileLayer {
         vec![prop("name", text(p.name.clone()))]
     });
     let fields = [("name", "String")];
-    single(
+    published(
         "land",
         "芝罘区陆域 District land",
-        part,
+        vec![part],
         ds,
         LayerId::District,
         &fields,
@@ -116,10 +116,10 @@ pub fn context(ds: &Dataset) -> TileLayer {
         vec![prop("name", text(p.name.clone()))]
     });
     let fields = [("name", "String")];
-    single(
+    published(
         "context",
         "周边区市 Neighbouring districts",
-        part,
+        vec![part],
         ds,
         LayerId::Context,
         &fields,
@@ -180,10 +180,10 @@ pub fn grids(ds: &Dataset, inputs: &Inputs<'_>, walks: &Walks) -> TileLayer {
     .concat();
     TileLayer {
         version: content_version(versions.as_bytes()),
-        ..single(
+        ..published(
             "grids",
             "红色网格 Red grids",
-            part,
+            vec![part],
             ds,
             LayerId::Grids,
             &[
@@ -245,42 +245,38 @@ pub fn buildings(ds: &Dataset, internal: bool, walks: &Walks) -> TileLayer {
         ("floors", "Number"),
         ("walk_m", "Number"),
     ];
-    single(
+    published(
         "buildings",
         "楼栋 Buildings",
-        part,
+        vec![part],
         ds,
         LayerId::Buildings,
         &fields,
     )
 }
 
-fn kind_name(kind: SiteKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
+/// Sites: from zoom 10 the places residents go for service, from 14 every resource.
 pub fn sites(ds: &Dataset, walks: &Walks) -> TileLayer {
-    let features = ds
-        .sites
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let p = &s.props;
-            let mut props = vec![
-                prop("id", text(p.id.to_string())),
-                prop("name", text(p.name.clone())),
-                prop("kind", text(kind_name(p.kind))),
-                prop("service_point", Value::Bool(walks.service_point[i])),
-            ];
-            if let Some(n) = &p.network {
-                props.push(prop("network", text(n.clone())));
-            }
-            Feature::from_lon_lat(Some(i as u64), &Geometry::Point(s.geometry), props)
-        })
-        .collect();
+    let features = |all: bool| {
+        ds.sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| all || s.props.kind.serves_residents())
+            .map(|(i, s)| {
+                let p = &s.props;
+                let mut props = vec![
+                    prop("id", text(p.id.to_string())),
+                    prop("name", text(p.name.clone())),
+                    prop("kind", text(p.kind.as_str())),
+                    prop("service_point", Value::Bool(walks.service_point[i])),
+                ];
+                if let Some(n) = &p.network {
+                    props.push(prop("network", text(n.clone())));
+                }
+                Feature::from_lon_lat(Some(i as u64), &Geometry::Point(s.geometry), props)
+            })
+            .collect()
+    };
     let fields = [
         ("id", "String"),
         ("name", "String"),
@@ -288,15 +284,73 @@ pub fn sites(ds: &Dataset, walks: &Walks) -> TileLayer {
         ("service_point", "Boolean"),
         ("network", "String"),
     ];
-    let part = Layer::new("sites", 10..=22, features);
-    single(
+    let parts = vec![
+        Layer::new("sites", 10..=13, features(false)),
+        Layer::new("sites", 14..=22, features(true)),
+    ];
+    published(
         "sites",
         "服务阵地与资源 Sites",
-        part,
+        parts,
         ds,
         LayerId::Sites,
         &fields,
     )
+}
+
+/// A point inside the largest part of `area`, where its name is written.
+fn label_point(area: &geo::MultiPolygon<f64>) -> Option<geo::Point<f64>> {
+    use geo::{Area, InteriorPoint};
+    area.0
+        .iter()
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+        .and_then(InteriorPoint::interior_point)
+}
+
+/// One point per named area (context districts, and streets and communities when
+/// boundaries are published) carrying `layer` and `name`, so each name is written
+/// once instead of once per tile.
+pub fn labels(ds: &Dataset, boundaries: bool) -> TileLayer {
+    let mut features = Vec::new();
+    let mut add = |layer: &str, name: &str, area: &geo::MultiPolygon<f64>| {
+        if let Some(point) = label_point(area) {
+            let props = vec![prop("layer", text(layer)), prop("name", text(name))];
+            let id = features.len() as u64;
+            features.push(Feature::from_lon_lat(
+                Some(id),
+                &Geometry::Point(point),
+                props,
+            ));
+        }
+    };
+    for f in &ds.context {
+        add("context", &f.props.name, &f.geometry);
+    }
+    let mut sources = vec![LayerId::Context];
+    if boundaries {
+        for f in &ds.streets {
+            add("streets", &f.props.name, &f.geometry);
+        }
+        for f in &ds.communities {
+            add("communities", &f.props.name, &f.geometry);
+        }
+        sources.extend([LayerId::Streets, LayerId::Communities]);
+    }
+    let versions: String = sources
+        .iter()
+        .map(|l| ds.layer(*l).version.clone())
+        .collect();
+    TileLayer {
+        version: content_version(versions.as_bytes()),
+        ..published(
+            "labels",
+            "名称 Area names",
+            vec![Layer::new("labels", 0..=22, features)],
+            ds,
+            LayerId::Context,
+            &[("layer", "String"), ("name", "String")],
+        )
+    }
 }
 
 fn road(i: usize, e: &NetworkEdge) -> Feature {
@@ -318,19 +372,37 @@ fn road(i: usize, e: &NetworkEdge) -> Feature {
     )
 }
 
+/// A major road's class, name and whether it is a bridge.
+type RoadKey<'a> = (&'a str, Option<&'a str>, bool);
+
+/// The major roads for zooms 8–12, one feature per class, name and bridge (their
+/// edges gathered into one multi-line), so a tile over the district stays small.
 pub fn major_roads(ds: &Dataset) -> TileLayer {
-    let is_major = |e: &NetworkEdge| {
-        e.props
-            .highway
-            .as_deref()
-            .is_some_and(|h| MAJOR.contains(&h))
-    };
-    let features = ds
-        .network
-        .iter()
+    let mut groups: std::collections::BTreeMap<RoadKey<'_>, Vec<geo::LineString<f64>>> =
+        Default::default();
+    for e in &ds.network {
+        let p = &e.props;
+        if let Some(h) = p.highway.as_deref().filter(|h| MAJOR.contains(h)) {
+            groups
+                .entry((h, p.name.as_deref(), p.bridge))
+                .or_default()
+                .push(e.geometry.clone());
+        }
+    }
+    let features = groups
+        .into_iter()
         .enumerate()
-        .filter(|(_, e)| is_major(e))
-        .map(|(i, e)| road(i, e))
+        .map(|(i, ((highway, name, bridge), lines))| {
+            let mut props = vec![prop("highway", text(highway))];
+            if let Some(n) = name {
+                props.push(prop("name", text(n)));
+            }
+            if bridge {
+                props.push(prop("bridge", Value::Bool(true)));
+            }
+            let lines = Geometry::MultiLineString(geo::MultiLineString(lines));
+            Feature::from_lon_lat(Some(i as u64), &lines, props)
+        })
         .collect();
     let fields = [
         ("highway", "String"),
@@ -338,10 +410,10 @@ pub fn major_roads(ds: &Dataset) -> TileLayer {
         ("bridge", "Boolean"),
     ];
     let part = Layer::new("major_roads", 8..=12, features);
-    single(
+    published(
         "major_roads",
         "主要道路 Major roads",
-        part,
+        vec![part],
         ds,
         LayerId::WalkNetwork,
         &fields,
@@ -362,10 +434,10 @@ pub fn roads(ds: &Dataset) -> TileLayer {
         ("private", "Boolean"),
     ];
     let part = Layer::new("roads", 13..=22, features);
-    single(
+    published(
         "roads",
         "步行路网 Walking network",
-        part,
+        vec![part],
         ds,
         LayerId::WalkNetwork,
         &fields,

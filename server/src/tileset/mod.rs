@@ -5,7 +5,8 @@
 //! Layers: `land` (the district; the sea is the map's background), `context`,
 //! `streets`, `communities`, `grids` (codes and coverage under the 5-minute preset),
 //! `compounds`, `buildings` (from zoom 14, with the walk to the nearest service point),
-//! `sites` by kind, `major_roads` and `roads` (the walking network by highway class),
+//! `sites` by kind (resources from zoom 14), `labels` (one point per named area),
+//! `major_roads` and `roads` (the walking network by highway class),
 //! and `coverage`: H3 cells holding buildings with `walk_m` to the nearest service
 //! point, res 11 from zoom 14 and parents below, so a page applies any minutes/speed
 //! threshold itself. Personal data is never in a tile.
@@ -14,12 +15,14 @@ mod cache;
 mod cells;
 mod layers;
 pub mod pmtiles;
+mod style;
 
 use std::collections::BTreeMap;
 
 use redgrid_tiles::Layer;
 
 pub use cache::{DataChange, TileCache, TileKey};
+pub use style::{StyleInputs, style};
 
 use crate::coverage;
 use crate::model::SiteKind;
@@ -65,6 +68,10 @@ impl TileLayer {
 #[derive(Debug, Default)]
 pub struct TileSet {
     pub layers: BTreeMap<&'static str, TileLayer>,
+    /// The kinds of site present, in legend order.
+    pub site_kinds: Vec<SiteKind>,
+    /// The district's name, when the data has its boundary.
+    pub district_name: Option<String>,
 }
 
 /// What the tile set is built from besides the dataset.
@@ -111,8 +118,19 @@ impl Walks {
 impl TileSet {
     pub fn build(ds: &Dataset, inputs: &Inputs<'_>) -> Self {
         let walks = Walks::of(ds, inputs);
-        let mut set = TileSet::default();
-        let mut layers = vec![layers::land(ds), layers::context(ds)];
+        let mut set = TileSet {
+            site_kinds: SiteKind::ALL
+                .into_iter()
+                .filter(|k| ds.sites.iter().any(|s| s.props.kind == *k))
+                .collect(),
+            district_name: ds.district.first().map(|d| d.props.name.clone()),
+            ..TileSet::default()
+        };
+        let mut layers = vec![
+            layers::land(ds),
+            layers::context(ds),
+            layers::labels(ds, inputs.boundaries),
+        ];
         if inputs.boundaries {
             layers.extend([
                 layers::streets(ds),

@@ -188,3 +188,103 @@ async fn the_style_points_only_at_this_server() {
     let text = r.json.to_string();
     assert_eq!(text.matches("http").count(), sources.len());
 }
+
+#[tokio::test]
+async fn every_style_layer_draws_a_published_layer_and_the_legend_lists_what_is_there() {
+    let style = get("/style.json").await.json;
+    for layer in style["layers"].as_array().unwrap() {
+        let Some(source) = layer["source-layer"].as_str() else {
+            continue;
+        };
+        let tilejson = get(&format!("/tiles/{source}.json")).await;
+        assert_eq!(tilejson.status, 200, "{layer}");
+        let fields = &tilejson.json["vector_layers"][0]["fields"];
+        // Every property a filter or paint reads is one the tiles carry.
+        let text = format!("{}{}{}", layer["filter"], layer["paint"], layer["layout"]);
+        for got in text.split("[\"get\",\"").skip(1) {
+            let field = got.split('"').next().unwrap();
+            assert!(fields.get(field).is_some(), "{} reads {field}", layer["id"]);
+        }
+    }
+    let legend = style["metadata"]["redgrid:legend"].as_array().unwrap();
+    let kinds: Vec<&str> = legend[0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    // The fixture's kinds, in legend order (service points first).
+    assert_eq!(
+        kinds,
+        [
+            "community_centre",
+            "station",
+            "co_building",
+            "volunteer_team"
+        ]
+    );
+    let sections: Vec<&str> = legend.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(sections, ["sites", "boundaries", "roads", "coverage"]);
+    assert_eq!(style["metadata"]["redgrid:district"], "测试区");
+    let public = send(&PUBLIC, "GET", "/style.json", None).await.json;
+    let sections: Vec<&str> = public["metadata"]["redgrid:legend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, ["sites", "roads"], "no coverage or boundaries");
+    assert!(
+        public["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["source"] != "coverage")
+    );
+}
+
+#[tokio::test]
+async fn sites_tiles_carry_only_service_sites_below_zoom_14_and_labels_once_per_area() {
+    let features = |z: u32, layer: &'static str| async move {
+        let (z, x, y) = tile_of(z, 121.383, 37.532);
+        let r = get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt")).await;
+        assert_eq!(r.status, 200);
+        let reader = mvt_reader::Reader::new(r.bytes).unwrap();
+        reader.get_features(0).unwrap()
+    };
+    let kinds = |features: &[mvt_reader::feature::Feature]| -> Vec<String> {
+        let mut kinds: Vec<String> = features
+            .iter()
+            .map(|f| match &f.properties.as_ref().unwrap()["kind"] {
+                mvt_reader::feature::Value::String(s) => s.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    assert_eq!(
+        kinds(&features(13, "sites").await),
+        ["community_centre", "station"]
+    );
+    assert_eq!(
+        kinds(&features(14, "sites").await),
+        [
+            "co_building",
+            "community_centre",
+            "station",
+            "volunteer_team"
+        ]
+    );
+    let labels = features(12, "labels").await;
+    let names: Vec<String> = labels
+        .iter()
+        .map(|f| format!("{:?}", f.properties.as_ref().unwrap()["name"]))
+        .collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(names.len(), unique.len(), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("街道")), "{names:?}");
+}

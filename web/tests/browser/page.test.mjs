@@ -1,4 +1,5 @@
-// The map page in a real browser: the fixture district and the shipped data.
+// The map page in a real browser: the fixture district and the shipped data, drawn
+// from this server's style and versioned vector tiles.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -16,7 +17,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
   const env = useServerAndBrowser(join(ROOT, 'server/tests/fixtures/district'));
 
   test('draws the district, sites and labels with no error and no foreign request', async () => {
-    const { page, foreignRequests, consoleErrors } = await openPage(env.browser.context, env.server.url);
+    const { page, foreignRequests, consoleErrors, requests } = await openPage(env.browser.context, env.server.url);
     assert.equal(await waitForMap(page), 'idle');
     // Zoom in so the station circles are large enough to count.
     await moveMap(page, { center: [121.385, 37.534], zoom: 16 });
@@ -32,6 +33,17 @@ describe('fixture district', { timeout: 240_000 }, () => {
     }
     assert.ok(!legend.includes('社会组织'), 'kinds absent from the data stay out of the legend');
     assert.equal(await page.locator('#synthetic-banner').textContent(), '演示数据（合成）');
+    const tiles = requests.filter((url) => url.includes('.mvt'));
+    assert.ok(tiles.length > 0, 'the map is drawn from vector tiles');
+    assert.ok(tiles.every((url) => url.startsWith(env.server.url)), tiles.join('\n'));
+    assert.ok(tiles.every((url) => /\/tiles\/[a-z_]+\/\d+\/\d+\/\d+\.mvt\?v=[0-9a-f]+$/.test(url)), `versioned: ${tiles.slice(0, 3)}`);
+    // Chinese names from the tiles, placed with the viewer's font (no glyph server).
+    await moveMap(page, { center: [121.383, 37.532], zoom: 17 });
+    const names = await page.evaluate(() =>
+      window.redgridMap.queryRenderedFeatures({ layers: ['site-names'] }).map((f) => f.properties.name),
+    );
+    assert.ok(names.includes('西一红港驿站'), `site names placed: ${names}`);
+    await screenshot(page, 'fixture-z17', { clip: await page.locator('#map').boundingBox() });
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
     await page.close();
@@ -79,8 +91,6 @@ describe('fixture district', { timeout: 240_000 }, () => {
   });
 });
 
-// Every layer of the whole demo district is drawn from GeoJSON by software WebGL:
-// on 2 cores a move to downtown at zoom 13 takes 40 s before the map is idle.
 describe('shipped data', { timeout: 300_000 }, () => {
   const env = useServerAndBrowser(join(ROOT, 'data/geojson'));
 
@@ -110,6 +120,29 @@ describe('shipped data', { timeout: 300_000 }, () => {
       assert.ok(stats.shares[ROAD] > 0.02, `z${zoom}: streets drawn: ${JSON.stringify(stats.shares)}`);
       assert.ok(stats.shares[ARTERIAL] > 0.001, `z${zoom}: arterials drawn: ${JSON.stringify(stats.shares)}`);
     }
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('the legend switches on the walk to the nearest service point', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url);
+    assert.equal(await waitForMap(page), 'idle');
+    await moveMap(page, { center: [121.3786, 37.5391], zoom: 14 });
+    const shown = () => page.evaluate(() => window.redgridMap.queryRenderedFeatures({ layers: ['coverage-fill'] }));
+    assert.equal((await shown()).length, 0, 'coverage starts hidden');
+    const box = page.locator('.legend input[data-section="coverage"]');
+    // The listener goes on before the click, so an idle that comes quickly is not missed.
+    await page.evaluate(() => {
+      window.coverageIdle = new Promise((done) => window.redgridMap.once('idle', done));
+    });
+    await box.check();
+    await page.evaluate(() => window.coverageIdle);
+    const cells = await shown();
+    assert.ok(cells.length > 20, `coverage cells drawn: ${cells.length}`);
+    assert.ok(cells.every((c) => c.properties.resolution === 11), 'res 11 cells at zoom 14');
+    assert.ok(cells.some((c) => c.properties.walk_m <= 300) && cells.some((c) => c.properties.walk_m > 300));
+    assert.match(await page.locator('.legend').innerText(), /5 分钟内/);
+    await screenshot(page, 'coverage-downtown-z14', { clip: await page.locator('#map').boundingBox() });
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
