@@ -17,6 +17,7 @@ pub mod locate;
 pub mod model;
 pub mod network;
 pub mod reach;
+pub mod search;
 pub mod store;
 pub mod tileset;
 

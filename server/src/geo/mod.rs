@@ -1,12 +1,15 @@
 //! Pure geometry helpers: validated lon/lat points, bounding boxes, the local metric
-//! projection and conversions between the coordinate systems used in China.
+//! projection, label points and conversions between the coordinate systems used in
+//! China.
 
 mod bbox;
 mod crs;
+mod label;
 mod lonlat;
 mod projection;
 
 pub use bbox::BBox;
 pub use crs::{Crs, bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02};
+pub use label::label_point;
 pub use lonlat::{LonLat, LonLatError};
 pub use projection::LocalProjection;

@@ -15,6 +15,7 @@ mod openapi;
 mod plan;
 mod reach;
 mod scenarios;
+mod search;
 mod tiles;
 mod walking;
 mod web;
@@ -57,6 +58,8 @@ pub struct Inner {
     pub profile: Profile,
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
+    /// Places found by name, pinyin or initials.
+    pub search: crate::search::SearchIndex,
     /// The vector tile layers and the cache of encoded tiles.
     pub tiles: crate::tileset::TileSet,
     pub tile_cache: crate::tileset::TileCache,
@@ -112,7 +115,12 @@ impl AppState {
                 boundaries: profile == Profile::Internal || public_boundaries,
             },
         );
+        let search = crate::search::SearchIndex::build(
+            store.dataset(),
+            profile == Profile::Internal || public_boundaries,
+        );
         Self(Arc::new(Inner {
+            search,
             tiles,
             tile_cache: crate::tileset::TileCache::new(TILE_CACHE_BYTES),
             areas,
@@ -241,6 +249,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/layers", get(layers::layers))
         .route("/locate", get(locate::locate))
+        .route("/search", get(search::search))
         .route("/nearest", get(reach::nearest))
         .route("/isochrone", get(reach::isochrone))
         .route("/sites/{id}/service-area", get(reach::service_area))

@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
         super::health::health,
         super::layers::layers,
         super::locate::locate,
+        super::search::search,
         super::reach::nearest,
         super::reach::isochrone,
         super::reach::service_area,

@@ -298,22 +298,13 @@ pub fn sites(ds: &Dataset, walks: &Walks) -> TileLayer {
     )
 }
 
-/// A point inside the largest part of `area`, where its name is written.
-fn label_point(area: &geo::MultiPolygon<f64>) -> Option<geo::Point<f64>> {
-    use geo::{Area, InteriorPoint};
-    area.0
-        .iter()
-        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-        .and_then(InteriorPoint::interior_point)
-}
-
 /// One point per named area (context districts, and streets and communities when
 /// boundaries are published) carrying `layer` and `name`, so each name is written
 /// once instead of once per tile.
 pub fn labels(ds: &Dataset, boundaries: bool) -> TileLayer {
     let mut features = Vec::new();
     let mut add = |layer: &str, name: &str, area: &geo::MultiPolygon<f64>| {
-        if let Some(point) = label_point(area) {
+        if let Some(point) = crate::geo::label_point(area) {
             let props = vec![prop("layer", text(layer)), prop("name", text(name))];
             let id = features.len() as u64;
             features.push(Feature::from_lon_lat(

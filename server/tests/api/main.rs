@@ -9,5 +9,6 @@ mod locate;
 mod ogc;
 mod plan;
 mod reach;
+mod search;
 mod service;
 mod tiles;
