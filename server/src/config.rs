@@ -123,6 +123,10 @@ pub struct ServeConfig {
     /// The datum of the basemap's tiles; GCJ-02 and BD-09 are refused.
     #[arg(long, env = "REDGRID_BASEMAP_CRS", value_enum, default_value_t = crate::basemap::BasemapCrs::Wgs84)]
     pub basemap_crs: crate::basemap::BasemapCrs,
+    /// No 导航 links handing destinations to AMap, Baidu or Tencent (for intranets
+    /// where residents' phones cannot reach them anyway).
+    #[arg(long, env = "REDGRID_NO_NAVIGATION_APPS")]
+    pub no_navigation_apps: bool,
 }
 
 #[derive(Debug, Clone, Args)]

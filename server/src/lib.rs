@@ -51,6 +51,7 @@ pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
         config.web.clone(),
     )
     .with_scenarios(scenarios)
+    .with_navigation_apps(!config.no_navigation_apps)
     .with_catchment_rules(coverage::CatchmentRules {
         max_population: config.catchment_max_population,
         redundant_population: config.catchment_redundant_population,
@@ -89,6 +90,7 @@ fn reading(
         catchment_redundant_population: coverage::CatchmentRules::default().redundant_population,
         basemap: None,
         basemap_crs: basemap::BasemapCrs::Wgs84,
+        no_navigation_apps: false,
     }
 }
 

@@ -1,6 +1,6 @@
 // The only module that talks to the server. Every call goes to our own origin.
 
-import type { Feature, FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 
 export interface Health {
@@ -8,6 +8,8 @@ export interface Health {
   backend: string;
   profile: 'internal' | 'public';
   synthetic: boolean;
+  /** Whether destinations may be handed to AMap, Baidu or Tencent (off on intranets). */
+  navigation_apps: boolean;
   counts: Record<string, number>;
   versions: Record<string, string>;
 }
@@ -46,6 +48,58 @@ export interface Located {
   street: { id: string; name: string; committee: string | null; public_contact: string | null } | null;
   personal_data: 'masked' | 'unmasked' | 'not_loaded';
   synthetic: boolean;
+}
+
+/** A place found by search. */
+export interface Place {
+  kind: 'street' | 'community' | 'grid' | 'site' | 'compound' | 'road' | 'building';
+  id: string;
+  name: string;
+  detail: string | null;
+  lon: number;
+  lat: number;
+  bbox: [number, number, number, number] | null;
+  match: 'exact' | 'prefix' | 'initials' | 'fuzzy';
+}
+
+export interface WeeklyHours {
+  days: number[];
+  open: string;
+  close: string;
+}
+
+export interface Hours {
+  weekly?: WeeklyHours[];
+  closures?: string[];
+  timezone?: string;
+}
+
+/** A site reached on foot, as `nearest` answers. */
+export interface NearSite {
+  id: string;
+  name: string;
+  kind: string;
+  address: string | null;
+  host: string | null;
+  services: string[];
+  public_contact: string | null;
+  hours: Hours | null;
+  open_now: boolean | null;
+  walk_m: number;
+  walk_min: number;
+  route: LineString;
+  navigate: { gcj02: [number, number]; bd09: [number, number] } | null;
+}
+
+export interface Nearest {
+  features: Feature<Point, NearSite>[];
+  /** Why nothing was found, when nothing was. */
+  reason: string | null;
+}
+
+export interface ServiceCount {
+  name: string;
+  sites: number;
 }
 
 /** An RFC 9457 problem returned by the server, kept whole for the message. */
@@ -101,6 +155,28 @@ export class Api {
       path = next ? sameOriginPath(next.href) : null;
     }
     return { type: 'FeatureCollection', features };
+  }
+
+  /** The services sites offer, most offered first. */
+  async services(): Promise<ServiceCount[]> {
+    const { layers } = await this.json<{ layers: { id: string; services?: ServiceCount[] }[] }>('/api/v1/layers');
+    return layers.find((l) => l.id === 'sites')?.services ?? [];
+  }
+
+  async search(q: string, limit = 8): Promise<Place[]> {
+    const query = new URLSearchParams({ q, limit: String(limit) });
+    return (await this.json<{ results: Place[] }>(`/api/v1/search?${query}`)).results;
+  }
+
+  nearest(lon: number, lat: number, { k = 3, service = '' } = {}): Promise<Nearest> {
+    const q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7), k: String(k) });
+    if (service) q.set('service', service);
+    return this.json(`/api/v1/nearest?${q}`);
+  }
+
+  isochrone(lon: number, lat: number, minutes = 5): Promise<FeatureCollection<Polygon | MultiPolygon>> {
+    const q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7), minutes: String(minutes) });
+    return this.json(`/api/v1/isochrone?${q}`);
   }
 
   locate(lon: number, lat: number): Promise<Located> {

@@ -9,8 +9,11 @@ import type { LngLatBoundsLike, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 import { Api, type Health } from './api';
-import { el, renderLocated, renderMessage } from './panel';
+import { el, renderMessage } from './panel';
 import { LegendControl } from './legend';
+import { Overlays } from './overlays';
+import { ResidentView } from './resident';
+import { SearchBox } from './searchbox';
 import { CJK_FONT_FAMILY, COVERAGE_LAYER, type StyleMeta, kindLabels, styleMeta } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -53,16 +56,29 @@ async function start(): Promise<void> {
   };
   map.addControl(new LegendControl(meta.legend, switches), 'top-left');
 
-  map.on('click', async (event: MapMouseEvent) => {
-    const { lng, lat } = event.lngLat;
-    try {
-      renderLocated(panel, await api.locate(lng, lat));
-    } catch (error) {
-      renderMessage(panel, error instanceof Error ? error.message : String(error));
-    }
+  await map.once('load');
+  const resident = new ResidentView(map, api, new Overlays(map), residentElements(), {
+    kindLabels: kindLabels(meta),
+    navigationApps: health.navigation_apps,
   });
+  new SearchBox(document.getElementById('search') as HTMLInputElement, document.getElementById('search-results') as HTMLElement, api, (place) =>
+    resident.choose(place),
+  );
+  map.on('click', (event: MapMouseEvent) => void resident.pick(event.lngLat.lng, event.lngLat.lat));
+  await resident.loadServices();
   map.once('idle', () => setState('idle'));
+  map.triggerRepaint();
   (window as unknown as { redgridMap: maplibregl.Map }).redgridMap = map;
+}
+
+function residentElements() {
+  const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+  return {
+    results: byId('results'),
+    located: byId('located'),
+    service: byId<HTMLSelectElement>('service-filter'),
+    locateMe: byId<HTMLButtonElement>('locate-me'),
+  };
 }
 
 function districtBounds(meta: StyleMeta): LngLatBoundsLike {

@@ -90,7 +90,8 @@ export function useServerAndBrowser(data) {
 /**
  * Opens a page on `baseUrl`: requests to any other origin are aborted and recorded,
  * every request's URL is kept (`requests`, workers' included), console errors and
- * page errors are collected.
+ * page errors are collected. An API call answered with a 4xx problem is an answer
+ * the page shows, not an error: Chromium's console line for it goes to `apiProblems`.
  */
 export async function openPage(context, baseUrl, { width = 1280, height = 800 } = {}) {
   const page = await context.newPage();
@@ -99,6 +100,7 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800 } 
   const foreignRequests = [];
   const consoleErrors = [];
   const requests = [];
+  const apiProblems = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
     requests.push(url);
@@ -107,11 +109,14 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800 } 
     return route.abort('blockedbyclient');
   });
   page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
+    if (message.type() !== 'error') return;
+    const { url } = message.location();
+    const problem = /^Failed to load resource: .* status of 4\d\d/.test(message.text()) && url.startsWith(`${origin}/api/v1/`);
+    (problem ? apiProblems : consoleErrors).push(problem ? url : message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   await page.goto(baseUrl);
-  return { page, foreignRequests, consoleErrors, requests };
+  return { page, foreignRequests, consoleErrors, requests, apiProblems };
 }
 
 /** Waits for the page to report the map's first `idle` after data loaded (or a final state). */

@@ -22,6 +22,9 @@ pub struct Health {
     profile: Profile,
     /// True while any layer is generated demo data.
     synthetic: bool,
+    /// Whether the page may hand destinations to AMap, Baidu or Tencent
+    /// (`--no-navigation-apps` turns it off on an intranet).
+    pub(super) navigation_apps: bool,
     counts: Counts,
     /// Data version of each layer.
     versions: BTreeMap<&'static str, String>,
@@ -51,6 +54,7 @@ impl Health {
             backend: store.backend(),
             profile,
             synthetic: ds.synthetic(),
+            navigation_apps: true,
             counts: Counts {
                 streets: ds.streets.len(),
                 communities: ds.communities.len(),

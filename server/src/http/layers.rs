@@ -24,6 +24,34 @@ pub struct LayerInfo {
     version: String,
     synthetic: bool,
     links: Vec<Link>,
+    /// For `sites`: each service offered and how many sites offer it, most first,
+    /// so a page can offer them as filters of `nearest`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    services: Option<Vec<ServiceCount>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceCount {
+    name: String,
+    sites: usize,
+}
+
+fn services(ds: &crate::store::Dataset) -> Vec<ServiceCount> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for s in &ds.sites {
+        for service in &s.props.services {
+            *counts.entry(service.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<ServiceCount> = counts
+        .into_iter()
+        .map(|(name, sites)| ServiceCount {
+            name: name.to_owned(),
+            sites,
+        })
+        .collect();
+    out.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.name.cmp(&b.name)));
+    out
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,6 +97,7 @@ pub async fn layers(State(state): State<AppState>) -> Json<LayersResponse> {
                         media_type: "application/json",
                     },
                 ],
+                services: (id == LayerId::Sites).then(|| services(ds)),
             }
         })
         .collect();

@@ -149,6 +149,15 @@ impl AppState {
         self
     }
 
+    /// The same state with or without links handing destinations to phone map apps
+    /// (right after construction only).
+    pub fn with_navigation_apps(mut self, on: bool) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.health.navigation_apps = on;
+        }
+        self
+    }
+
     /// The same state with a basemap (right after construction only).
     pub fn with_basemap(mut self, basemap: crate::basemap::Basemap) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {

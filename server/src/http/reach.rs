@@ -15,7 +15,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{FromParams, PathParams, QueryParams, Valid};
 use super::walking::{Basis, Walking};
-use crate::geo::LonLat;
+use crate::geo::{Crs, LonLat};
 use crate::model::{SiteKind, is_open};
 use crate::reach::{Bands, CellSize, Placed, contours, nearest_sites, reach_target, route, search};
 use crate::store::LayerId;
@@ -58,6 +58,18 @@ fn place(state: &AppState, point: LonLat) -> Result<Placed, ApiError> {
 
 fn basis(state: &AppState, walking: &Walking) -> Basis {
     walking.basis(state.store.dataset())
+}
+
+/// A destination in the datums of the phone map apps a resident hands it to:
+/// GCJ-02 (AMap, Tencent) and BD-09 (Baidu), `[lon, lat]` to 7 decimals.
+fn navigation_points(at: geo::Point<f64>) -> Value {
+    let round = |p: LonLat| [p.lon(), p.lat()].map(|v| (v * 1e7).round() / 1e7);
+    match LonLat::new(at.x(), at.y()) {
+        Ok(p) => {
+            json!({"gcj02": round(Crs::Gcj02.from_wgs84(p)), "bd09": round(Crs::Bd09.from_wgs84(p))})
+        }
+        Err(_) => Value::Null,
+    }
 }
 
 pub(super) fn kinds_of(raw: &str) -> Result<Vec<SiteKind>, String> {
@@ -182,8 +194,10 @@ pub async fn nearest(
                     "geometry": {"type": "Point", "coordinates": [site.geometry.x(), site.geometry.y()]},
                     "properties": {
                         "id": p.id, "name": p.name, "kind": p.kind, "network": p.network,
-                        "address": p.address, "services": p.services, "public_contact": p.public_contact,
+                        "address": p.address, "host": p.host, "services": p.services,
+                        "public_contact": p.public_contact, "hours": p.hours,
                         "open_now": p.hours.as_ref().and_then(|h| is_open(h, now)),
+                        "navigate": navigation_points(site.geometry),
                         "walk_m": walk_m,
                         "walk_min": (walk_m / query.speed * 10.0).round() / 10.0,
                         "route": {"type": "LineString", "coordinates": coords},

@@ -62,6 +62,23 @@ async fn nearest_service_points_come_by_walking_distance_with_their_routes() {
         assert!((p["walk_min"].as_f64().unwrap() - metres / 60.0).abs() < 0.06);
         let route = p["route"]["coordinates"].as_array().unwrap();
         assert_eq!(route.last().unwrap(), &f["geometry"]["coordinates"]);
+        // The destination for phone map apps, in their datums.
+        let at = &f["geometry"]["coordinates"];
+        let at =
+            redgrid::geo::LonLat::new(at[0].as_f64().unwrap(), at[1].as_f64().unwrap()).unwrap();
+        let gcj = redgrid::geo::wgs84_to_gcj02(at);
+        let bd = redgrid::geo::gcj02_to_bd09(gcj);
+        for (got, want) in [(&p["navigate"]["gcj02"], gcj), (&p["navigate"]["bd09"], bd)] {
+            assert!(
+                (got[0].as_f64().unwrap() - want.lon()).abs() < 1e-7,
+                "{got}"
+            );
+            assert!(
+                (got[1].as_f64().unwrap() - want.lat()).abs() < 1e-7,
+                "{got}"
+            );
+        }
+        assert!(p["navigate"]["bd09"] != p["navigate"]["gcj02"]);
     }
     assert!(r.json["snapped"]["offset_m"].as_f64().unwrap() < 0.5);
     assert_eq!(r.json["basis"]["synthetic"], true);

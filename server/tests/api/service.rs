@@ -48,6 +48,16 @@ async fn layers_describe_each_published_layer() {
         serde_json::json!([121.38, 37.53, 121.39, 37.538])
     );
     assert_eq!(grids["links"][0]["href"], "/ogc/collections/grids/items");
+    assert!(grids.get("services").is_none());
+    // Each service with how many sites offer it, most first, ties by name.
+    let sites = layers.iter().find(|l| l["id"] == "sites").unwrap();
+    assert_eq!(
+        sites["services"],
+        serde_json::json!([
+            {"name": "低保", "sites": 2}, {"name": "饮水", "sites": 2},
+            {"name": "充电", "sites": 1}, {"name": "党务", "sites": 1},
+        ])
+    );
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ describe('fixture district', { timeout: 240_000 }, () => {
   });
 
   test('clicking a building shows its grid with masked personal data', async () => {
-    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url);
+    const { page, consoleErrors, apiProblems } = await openPage(env.browser.context, env.server.url);
     await waitForMap(page);
     await moveMap(page, { center: [121.38165, 37.53165], zoom: 17 });
     const point = await page.evaluate(() => window.redgridMap.project([121.38165, 37.53165]));
@@ -72,7 +72,10 @@ describe('fixture district', { timeout: 240_000 }, () => {
     assert.match(text, /测试路1号1号楼/);
     assert.equal(await page.locator('#panel a[href="tel:0535-6000001"]').count(), 0, 'tel links keep only digits');
     assert.equal(await page.locator('#panel a[href="tel:05356000001"]').count(), 1);
+    // The fixture's buildings lie beyond walking reach of its few roads: said so.
+    await page.locator('#results', { hasText: '附近没有步行道路' }).waitFor();
     await screenshot(page, 'fixture-locate');
+    assert.ok(apiProblems.every((url) => /\/api\/v1\/(nearest|isochrone)\?/.test(url)), apiProblems.join());
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
