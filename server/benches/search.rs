@@ -21,6 +21,10 @@ fn search(c: &mut Criterion) {
     let index = SearchIndex::build(&ds, true);
     println!("{} places", index.len());
     for query in ["向阳街道", "xyjd", "xiangyang jd", "德明街3号", "370602001"] {
+        println!(
+            "{query}: {} hits",
+            index.search(query, None, usize::MAX).len()
+        );
         c.bench_function(&format!("search/{query}"), |b| {
             b.iter(|| black_box(index.search(black_box(query), None, 10)))
         });

@@ -38,6 +38,17 @@ struct Letter {
 #[derive(Debug, Clone)]
 pub struct Spelling {
     letters: Vec<Letter>,
+    /// The ASCII characters some letter can be typed starting with ([`ascii_bit`]).
+    starts: u64,
+}
+
+/// A bit per lowercase ASCII letter or digit.
+fn ascii_bit(c: char) -> Option<u64> {
+    match c {
+        'a'..='z' => Some(1 << (c as u32 - 'a' as u32)),
+        '0'..='9' => Some(1 << (26 + c as u32 - '0' as u32)),
+        _ => None,
+    }
 }
 
 /// Lowercase, full-width ASCII folded to ASCII, `ü` as `v`, spaces dropped.
@@ -68,7 +79,7 @@ fn initials(reading: &str) -> impl Iterator<Item = &str> {
 
 impl Spelling {
     pub fn new(name: &str) -> Self {
-        let letters = normalise(name)
+        let letters: Vec<Letter> = normalise(name)
             .chars()
             .map(|ch| {
                 let mut readings: Vec<String> = ch
@@ -83,81 +94,100 @@ impl Spelling {
                 Letter { ch, readings }
             })
             .collect();
-        Self { letters }
+        let starts = letters
+            .iter()
+            .flat_map(|l: &Letter| {
+                std::iter::once(l.ch).chain(l.readings.iter().filter_map(|r| r.chars().next()))
+            })
+            .filter_map(ascii_bit)
+            .fold(0, |a, b| a | b);
+        Self { letters, starts }
     }
 
     /// How `query` (already [`normalise`]d) matches, if at all.
     pub fn matches(&self, query: &str) -> Option<MatchKind> {
-        if query.is_empty() {
+        let first = query.chars().next()?;
+        // Most names cannot even begin a match: none of their letters is typed so.
+        let can_start = match ascii_bit(first) {
+            Some(bit) => self.starts & bit != 0,
+            None => self.letters.iter().any(|l| l.ch == first),
+        };
+        if !can_start {
             return None;
         }
-        if let Some(kind) = self.match_from(0, query) {
-            return Some(kind);
-        }
-        let infix = (1..self.letters.len()).any(|start| self.match_from(start, query).is_some());
-        (infix || self.subsequence(query)).then_some(MatchKind::Fuzzy)
+        self.typed(query)
+            .or_else(|| self.subsequence(query).then_some(MatchKind::Fuzzy))
     }
 
-    /// The best match of all of `q` starting at letter `start`: a search over
-    /// (query byte offset, letter) states keeping whether an initial was used.
-    fn match_from(&self, start: usize, q: &str) -> Option<MatchKind> {
+    /// The best match of all of `q` typed from some letter on: one search over
+    /// (query byte offset, letter) states, each keeping the best rank that reaches
+    /// it — 0 from the first letter in full, 1 from the first letter with an initial,
+    /// 2 from a later letter.
+    fn typed(&self, q: &str) -> Option<MatchKind> {
+        const NONE: u8 = u8::MAX;
         let n = self.letters.len();
-        // best[i][j]: reached query offset i at letter j; Some(used an initial).
-        let mut best: Vec<Vec<Option<bool>>> = vec![vec![None; n + 1]; q.len() + 1];
-        best[0][start] = Some(false);
-        let mut found: Option<MatchKind> = None;
-        let mut better = |kind: MatchKind| {
-            if found.is_none_or(|f| kind < f) {
-                found = Some(kind);
-            }
+        let width = n + 1;
+        let mut best = vec![NONE; (q.len() + 1) * width];
+        best[0] = 0;
+        for slot in &mut best[1..n] {
+            *slot = 2;
+        }
+        let kind = |rank: u8, whole: bool| match rank {
+            0 if whole => MatchKind::Exact,
+            0 => MatchKind::Prefix,
+            1 => MatchKind::Initials,
+            _ => MatchKind::Fuzzy,
         };
+        let mut found: Option<MatchKind> = None;
+        let mut better = |k: MatchKind| found = Some(found.map_or(k, |f| f.min(k)));
+        // The farthest offset any state has reached: rows beyond it are empty.
+        let mut furthest = 0;
         for i in 0..q.len() {
-            for j in start..n {
-                let Some(abbreviated) = best[i][j] else {
+            if i > furthest {
+                break;
+            }
+            // Only offsets reached by a step are visited: they are char boundaries.
+            for j in 0..n {
+                let rank = best[i * width + j];
+                if rank == NONE {
                     continue;
-                };
-                let letter = &self.letters[j];
-                let step = |to: usize, initial: bool, best: &mut Vec<Vec<Option<bool>>>| {
-                    let used = abbreviated || initial;
-                    let slot = &mut best[to][j + 1];
-                    if slot.is_none_or(|s| s && !used) {
-                        *slot = Some(used);
-                    }
-                };
-                // Only offsets reached by a step are visited: they are char boundaries.
-                let rest = &q[i..];
-                if rest.starts_with(letter.ch) {
-                    step(i + letter.ch.len_utf8(), false, &mut best);
                 }
-                for r in &letter.readings {
-                    if rest.starts_with(r.as_str()) {
-                        step(i + r.len(), false, &mut best);
-                    } else if r.starts_with(rest) {
+                let letter = &self.letters[j];
+                let rest = &q[i..];
+                let mut step = |len: usize, initial: bool| {
+                    let r = if initial { rank.max(1) } else { rank };
+                    let slot = &mut best[(i + len) * width + j + 1];
+                    *slot = (*slot).min(r);
+                    furthest = furthest.max(i + len);
+                };
+                if rest.starts_with(letter.ch) {
+                    step(letter.ch.len_utf8(), false);
+                }
+                for reading in &letter.readings {
+                    if rest.starts_with(reading.as_str()) {
+                        step(reading.len(), false);
+                    } else if reading.starts_with(rest) {
                         // The query ends inside this reading.
-                        better(if abbreviated {
-                            MatchKind::Initials
-                        } else {
-                            MatchKind::Prefix
-                        });
+                        better(kind(rank, false));
                     }
-                    for init in initials(r) {
-                        if rest.starts_with(init) && init.len() < r.len() {
-                            step(i + init.len(), true, &mut best);
+                    for init in initials(reading) {
+                        if init.len() < reading.len() && rest.starts_with(init) {
+                            step(init.len(), true);
                         }
                     }
                 }
             }
         }
-        for (j, state) in best[q.len()].iter().enumerate() {
-            if let Some(abbreviated) = state {
-                better(match (abbreviated, j == n) {
-                    (true, _) => MatchKind::Initials,
-                    (false, true) => MatchKind::Exact,
-                    (false, false) => MatchKind::Prefix,
-                });
+        if furthest < q.len() {
+            return found;
+        }
+        let last = &best[q.len() * width..];
+        for (j, &rank) in last.iter().enumerate() {
+            if rank != NONE {
+                better(kind(rank, j == n));
             }
         }
-        found.map(|kind| if start > 0 { MatchKind::Fuzzy } else { kind })
+        found
     }
 
     /// Whether the query's characters appear in the name in order (Chinese input
