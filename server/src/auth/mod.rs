@@ -1,6 +1,7 @@
-//! Who a caller is: roles, and the `TokenStore` that turns a bearer token into one.
-//! Tokens are stored only as SHA-256 hashes.
+//! Who a caller is: roles, the `TokenStore` that turns a bearer token into one, and
+//! browser sessions opened with a token. Tokens are stored only as SHA-256 hashes.
 
+mod sessions;
 mod token_file;
 
 use std::collections::HashMap;
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use sessions::{Live, Opened, SESSION_COOKIE, SESSION_TTL, SessionStore, cookie_value};
 pub use token_file::{append_token, read_tokens};
 
 /// What a token allows.
@@ -65,14 +67,17 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
     Anonymous,
+    /// A bearer token.
     Token(Role),
+    /// A browser session cookie (its writes carried the session's CSRF token).
+    Session(Role),
 }
 
 impl Caller {
     pub fn role(self) -> Option<Role> {
         match self {
             Caller::Anonymous => None,
-            Caller::Token(role) => Some(role),
+            Caller::Token(role) | Caller::Session(role) => Some(role),
         }
     }
 

@@ -204,26 +204,55 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// A bearer token first; else the session cookie, whose writes (any method but
+    /// GET, HEAD and OPTIONS) must carry the session's `X-CSRF-Token`; else anonymous
+    /// (an expired or unknown session cookie included).
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or_else(|| {
+                    ApiError::Unauthorized(
+                        "the Authorization header must be `Bearer <token>`".to_owned(),
+                    )
+                })?;
+            return state
+                .tokens
+                .role_of(token)
+                .map(Caller::Token)
+                .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()));
+        }
+        let Some(id) = session_id(&parts.headers) else {
             return Ok(Caller::Anonymous);
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "the Authorization header must be `Bearer <token>`".to_owned(),
-                )
-            })?;
-        state
-            .tokens
-            .role_of(token)
-            .map(Caller::Token)
-            .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()))
+        let Some(live) = state.sessions.get(id) else {
+            return Ok(Caller::Anonymous);
+        };
+        if !parts.method.is_safe() {
+            let csrf = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
+            if !csrf.is_some_and(|c| state.sessions.csrf_matches(id, c)) {
+                return Err(ApiError::Forbidden(
+                    "a write with the session cookie needs the X-CSRF-Token header that POST /api/v1/session returned".to_owned(),
+                ));
+            }
+        }
+        Ok(Caller::Session(live.role))
     }
+}
+
+/// The session id in the request's cookie, if any.
+pub fn session_id(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| crate::auth::cookie_value(h, crate::auth::SESSION_COOKIE))
 }
 
 /// A JSON request body, with a 400 problem naming the field when it does not parse

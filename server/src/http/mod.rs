@@ -16,6 +16,7 @@ mod plan;
 mod reach;
 mod scenarios;
 mod search;
+mod session;
 mod tiles;
 mod walking;
 mod web;
@@ -58,6 +59,8 @@ pub struct Inner {
     pub profile: Profile,
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
+    /// Browser sessions opened with a token.
+    pub sessions: crate::auth::SessionStore,
     /// Places found by name, pinyin or initials.
     pub search: crate::search::SearchIndex,
     /// The vector tile layers and the cache of encoded tiles.
@@ -120,6 +123,7 @@ impl AppState {
             profile == Profile::Internal || public_boundaries,
         );
         Self(Arc::new(Inner {
+            sessions: crate::auth::SessionStore::default(),
             search,
             tiles,
             tile_cache: crate::tileset::TileCache::new(TILE_CACHE_BYTES),
@@ -259,6 +263,12 @@ pub fn router(state: AppState) -> Router {
         .route("/layers", get(layers::layers))
         .route("/locate", get(locate::locate))
         .route("/search", get(search::search))
+        .route(
+            "/session",
+            get(session::current)
+                .post(session::log_in)
+                .delete(session::log_out),
+        )
         .route("/nearest", get(reach::nearest))
         .route("/isochrone", get(reach::isochrone))
         .route("/sites/{id}/service-area", get(reach::service_area))

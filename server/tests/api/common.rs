@@ -71,10 +71,12 @@ pub async fn send_body(
         }
         None => Body::empty(),
     };
-    let response = redgrid::app(state.clone())
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
+    reply(state, request.body(body).unwrap()).await
+}
+
+/// Sends a request built by the caller (any headers) and reads the reply.
+pub async fn reply(state: &AppState, request: Request<Body>) -> Reply {
+    let response = redgrid::app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let content_type = headers

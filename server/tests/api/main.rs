@@ -11,4 +11,5 @@ mod plan;
 mod reach;
 mod search;
 mod service;
+mod session;
 mod tiles;

@@ -1,0 +1,134 @@
+//! Browser sessions: a bearer token exchanged once for a random session id kept in
+//! an HttpOnly, SameSite=Strict cookie, with a CSRF token the page sends back on
+//! every cookie-authenticated write. Only hashes of both are kept, in memory, each
+//! session for at most [`SESSION_TTL`]; a full store drops its oldest session.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::{Role, hash_token, new_token};
+
+/// How long a session lasts from login.
+pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+/// Most sessions kept at once.
+const MAX_SESSIONS: usize = 10_000;
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "redgrid_session";
+
+#[derive(Debug, Clone)]
+struct Session {
+    role: Role,
+    csrf_hash: String,
+    expires: Instant,
+}
+
+/// A session just opened: the secrets handed to the browser, once.
+#[derive(Debug)]
+pub struct Opened {
+    pub id: String,
+    pub csrf_token: String,
+}
+
+/// A live session as a request presents it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Live {
+    pub role: Role,
+    pub expires_in: Duration,
+}
+
+#[derive(Debug, Default)]
+pub struct SessionStore {
+    by_hash: Mutex<HashMap<String, Session>>,
+}
+
+impl SessionStore {
+    /// Opens a session for `role`.
+    pub fn open(&self, role: Role) -> std::io::Result<Opened> {
+        let (id, csrf_token) = (new_token()?, new_token()?);
+        let now = Instant::now();
+        let mut sessions = self.by_hash.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.retain(|_, s| s.expires > now);
+        if sessions.len() >= MAX_SESSIONS
+            && let Some(oldest) = sessions
+                .iter()
+                .min_by_key(|(_, s)| s.expires)
+                .map(|(k, _)| k.clone())
+        {
+            sessions.remove(&oldest);
+        }
+        sessions.insert(
+            hash_token(&id),
+            Session {
+                role,
+                csrf_hash: hash_token(&csrf_token),
+                expires: now + SESSION_TTL,
+            },
+        );
+        Ok(Opened { id, csrf_token })
+    }
+
+    /// The live session with this id, if any.
+    pub fn get(&self, id: &str) -> Option<Live> {
+        let now = Instant::now();
+        let sessions = self.by_hash.lock().unwrap_or_else(|e| e.into_inner());
+        let s = sessions.get(&hash_token(id)).filter(|s| s.expires > now)?;
+        Some(Live {
+            role: s.role,
+            expires_in: s.expires - now,
+        })
+    }
+
+    /// Whether `csrf` is the CSRF token of session `id` (hashes compared, so the
+    /// time taken says nothing about the secret).
+    pub fn csrf_matches(&self, id: &str, csrf: &str) -> bool {
+        let sessions = self.by_hash.lock().unwrap_or_else(|e| e.into_inner());
+        sessions
+            .get(&hash_token(id))
+            .is_some_and(|s| s.csrf_hash == hash_token(csrf))
+    }
+
+    /// Ends session `id`; whether there was one.
+    pub fn close(&self, id: &str) -> bool {
+        let mut sessions = self.by_hash.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.remove(&hash_token(id)).is_some()
+    }
+}
+
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_answers_for_its_id_and_csrf_token_only_until_closed() {
+        let store = SessionStore::default();
+        let opened = store.open(Role::Planner).unwrap();
+        let live = store.get(&opened.id).unwrap();
+        assert_eq!(live.role, Role::Planner);
+        assert!(live.expires_in <= SESSION_TTL && live.expires_in > SESSION_TTL / 2);
+        assert!(store.csrf_matches(&opened.id, &opened.csrf_token));
+        assert!(!store.csrf_matches(&opened.id, &opened.id));
+        assert_eq!(store.get(&opened.csrf_token), None);
+        assert!(store.close(&opened.id));
+        assert_eq!(store.get(&opened.id), None);
+        assert!(!store.csrf_matches(&opened.id, &opened.csrf_token));
+        assert!(!store.close(&opened.id));
+    }
+
+    #[test]
+    fn cookies_are_read_by_exact_name() {
+        let h = "a=1; redgrid_session_old=x; redgrid_session=rg_abc ; b=2";
+        assert_eq!(cookie_value(h, SESSION_COOKIE), Some("rg_abc"));
+        assert_eq!(cookie_value("redgrid_sessionx=1", SESSION_COOKIE), None);
+        assert_eq!(cookie_value("", SESSION_COOKIE), None);
+    }
+}
