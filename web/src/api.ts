@@ -113,13 +113,87 @@ export class ApiProblem extends Error {
   }
 }
 
+export type Role = 'viewer' | 'planner' | 'dispatcher' | 'service' | 'admin';
+
+export interface CoverageRow {
+  id: string;
+  code: string;
+  name: string;
+  population: number;
+  covered_population: number;
+  uncovered_population: number;
+  coverage_pct: number | null;
+  buildings: number;
+  covered_buildings: number;
+  service_points: number;
+}
+
+export interface Coverage {
+  level: string;
+  rows: CoverageRow[];
+  total: CoverageRow;
+  basis: { metres: number; minutes: number | null; speed_m_per_min: number | null; data_date: string | null; synthetic: boolean; method: string };
+}
+
+export interface Suggestion {
+  lon: number;
+  lat: number;
+  gain_population: number;
+  cumulative_covered_population: number;
+  cumulative_coverage_pct: number;
+}
+
+export interface WhatIf {
+  before: { district: CoverageRow; streets: CoverageRow[] };
+  after: { district: CoverageRow; streets: CoverageRow[] };
+  delta: { district: CoverageRow; streets: CoverageRow[] };
+}
+
+export interface DispatchSite {
+  id: string;
+  name: string;
+  kind: string;
+  address: string | null;
+  public_contact: string | null;
+  walk_m?: number;
+  walk_min?: number;
+  straight_line_m?: number;
+  route?: LineString;
+  category?: string | null;
+}
+
+export interface Dispatch {
+  locate: Located;
+  responsibility: { paired_units: DispatchSite[]; governance_committees: DispatchSite[] };
+  walking: { resources?: DispatchSite[]; unavailable?: string };
+  emergency: { note: string; units: DispatchSite[] };
+}
+
+/** The walking budget of a planning question. */
+export interface Budget {
+  minutes: number;
+  speed: number;
+}
+
 type Fetch = typeof fetch;
 
 export class Api {
   constructor(private readonly fetchImpl: Fetch = (input, init) => fetch(input, init)) {}
 
-  private async json<T>(path: string): Promise<T> {
-    const response = await this.fetchImpl(path, { headers: { accept: 'application/json' } });
+  /** The CSRF token of the session this page opened, sent with every write. */
+  csrfToken: string | null = null;
+
+  private async json<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.method && init.method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    const response = await this.fetchImpl(path, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+    });
+    if (response.status === 204) return undefined as T;
     if (!response.ok) {
       let title = response.statusText;
       let detail = '';
@@ -177,6 +251,52 @@ export class Api {
   isochrone(lon: number, lat: number, minutes = 5): Promise<FeatureCollection<Polygon | MultiPolygon>> {
     const q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7), minutes: String(minutes) });
     return this.json(`/api/v1/isochrone?${q}`);
+  }
+
+  session(): Promise<{ role: Role | null }> {
+    return this.json('/api/v1/session');
+  }
+
+  async logIn(token: string): Promise<Role> {
+    const r = await this.json<{ role: Role; csrf_token: string }>('/api/v1/session', { method: 'POST', body: { token } });
+    this.csrfToken = r.csrf_token;
+    return r.role;
+  }
+
+  async logOut(): Promise<void> {
+    await this.json('/api/v1/session', { method: 'DELETE' });
+    this.csrfToken = null;
+  }
+
+  dispatch(lon: number, lat: number, crs = 'wgs84', minutes = 10): Promise<Dispatch> {
+    const q = new URLSearchParams({ lon: String(lon), lat: String(lat), crs, minutes: String(minutes) });
+    return this.json(`/api/v1/dispatch?${q}`);
+  }
+
+  /** The coverage query string for a level and budget (also the download links'). */
+  static coverageQuery(level: string, budget: Budget, format = 'json'): string {
+    const q = new URLSearchParams({ level, minutes: String(budget.minutes), speed: String(budget.speed), format });
+    return `/api/v1/coverage?${q}`;
+  }
+
+  coverage(level: string, budget: Budget): Promise<Coverage> {
+    return this.json(Api.coverageQuery(level, budget));
+  }
+
+  async suggest(count: number, budget: Budget): Promise<Suggestion[]> {
+    const body = { count, minutes: budget.minutes, speed: budget.speed };
+    return (await this.json<{ suggestions: Suggestion[] }>('/api/v1/plan/suggest', { method: 'POST', body })).suggestions;
+  }
+
+  whatIf(add: [number, number][], remove: string[], budget: Budget): Promise<WhatIf> {
+    return this.json('/api/v1/plan/what-if', { method: 'POST', body: { add, remove, minutes: budget.minutes, speed: budget.speed } });
+  }
+
+  saveScenario(name: string, add: [number, number][], remove: string[], budget: Budget): Promise<{ id: string; url: string }> {
+    return this.json('/api/v1/plan/scenarios', {
+      method: 'POST',
+      body: { name, add, remove, minutes: budget.minutes, speed: budget.speed },
+    });
   }
 
   locate(lon: number, lat: number): Promise<Located> {

@@ -8,7 +8,10 @@ import * as maplibregl from 'maplibre-gl';
 import type { LngLatBoundsLike, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
-import { Api, type Health } from './api';
+import { Api, type Health, type Role } from './api';
+import { DispatcherView } from './dispatcher';
+import { Login } from './login';
+import { PlannerView } from './planner';
 import { el, renderMessage } from './panel';
 import { LegendControl } from './legend';
 import { Overlays } from './overlays';
@@ -64,11 +67,76 @@ async function start(): Promise<void> {
   new SearchBox(document.getElementById('search') as HTMLInputElement, document.getElementById('search-results') as HTMLElement, api, (place) =>
     resident.choose(place),
   );
-  map.on('click', (event: MapMouseEvent) => void resident.pick(event.lngLat.lng, event.lngLat.lat));
-  await resident.loadServices();
+  const overlays = resident.overlays;
+  const login = new Login(api, document.getElementById('login-area') as HTMLElement, document.getElementById('login-dialog') as HTMLDialogElement);
+  const planner = health.profile === 'internal' ? new PlannerView(map, api, document.getElementById('view-planner') as HTMLElement) : null;
+  const dispatcher = new DispatcherView(
+    map,
+    api,
+    overlays,
+    { form: document.getElementById('dispatch-form') as HTMLFormElement, output: document.getElementById('dispatch-output') as HTMLElement },
+    kindLabels(meta),
+  );
+  const views = new Views(login, planner, () => overlays.clear());
+  map.on('click', (event: MapMouseEvent) => {
+    if (views.current === 'planner') planner?.click(event);
+    else if (views.current === 'dispatcher') void dispatcher.incident(event.lngLat.lng, event.lngLat.lat);
+    else void resident.pick(event.lngLat.lng, event.lngLat.lat);
+  });
+  await Promise.all([resident.loadServices(), login.restore()]);
   map.once('idle', () => setState('idle'));
   map.triggerRepaint();
   (window as unknown as { redgridMap: maplibregl.Map }).redgridMap = map;
+}
+
+type View = 'resident' | 'planner' | 'dispatcher';
+
+/** Which roles each view needs. */
+const VIEW_ROLES: Record<View, Role[] | null> = {
+  resident: null,
+  planner: ['planner', 'admin'],
+  dispatcher: ['dispatcher', 'admin'],
+};
+
+/** The view tabs: a view that needs a role asks for a login first. */
+class Views {
+  current: View = 'resident';
+  private wanted: View | null = null;
+  private readonly tabs = [...document.querySelectorAll<HTMLButtonElement>('nav.views [data-view]')];
+
+  constructor(
+    private readonly login: Login,
+    private readonly planner: PlannerView | null,
+    private readonly cleared: () => void,
+  ) {
+    if (!planner) document.querySelector('nav.views [data-view="planner"]')?.remove();
+    for (const tab of this.tabs) tab.addEventListener('click', () => this.choose(tab.dataset.view as View));
+    login.onChange((role) => {
+      if (this.wanted && this.allowed(this.wanted, role)) this.show(this.wanted);
+      else if (!this.allowed(this.current, role)) this.show('resident');
+      this.wanted = null;
+    });
+  }
+
+  private allowed(view: View, role: Role | null): boolean {
+    const roles = VIEW_ROLES[view];
+    return roles === null || (role !== null && roles.includes(role));
+  }
+
+  private choose(view: View): void {
+    if (this.allowed(view, this.login.role)) return this.show(view);
+    this.wanted = view;
+    this.login.open();
+  }
+
+  private show(view: View): void {
+    if (view !== this.current) this.cleared();
+    this.current = view;
+    for (const tab of this.tabs) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
+    for (const v of Object.keys(VIEW_ROLES)) (document.getElementById(`view-${v}`) as HTMLElement).hidden = v !== view;
+    this.planner?.show(view === 'planner');
+    document.body.dataset.view = view;
+  }
 }
 
 function residentElements() {

@@ -2,10 +2,8 @@
 // the walking routes to the nearest sites (the selected one bold) and the 5-minute
 // walking area. GeoJSON sources the page fills itself.
 
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-
-import type { NearSite } from './api';
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const ROUTE = '#c8161d';
@@ -71,8 +69,8 @@ export class Overlays {
     this.set('accuracy', radius_m ? { type: 'FeatureCollection', features: [circle(lon, lat, radius_m)] } : EMPTY);
   }
 
-  /** Every site's route, the one at `selected` drawn bold. */
-  routes(sites: NearSite[], selected: number): void {
+  /** Every route, the one at `selected` drawn bold. */
+  routes(sites: { id: string; route: LineString }[], selected: number): void {
     this.set('routes', {
       type: 'FeatureCollection',
       features: sites.map((s, i) => ({ type: 'Feature', properties: { id: s.id, selected: i === selected }, geometry: s.route })),

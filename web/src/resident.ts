@@ -57,7 +57,7 @@ export class ResidentView {
   constructor(
     private readonly map: MapLibreMap,
     private readonly api: Api,
-    private readonly overlays: Overlays,
+    readonly overlays: Overlays,
     private readonly els: ResidentElements,
     private readonly options: ResidentOptions,
   ) {

@@ -2,7 +2,7 @@
 // Chromium through playwright-core, refuses every request to another host, and
 // collects console errors. Screenshots go to $REDGRID_ARTIFACTS (default artifacts/browser).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,13 +17,30 @@ export const ARTIFACTS = process.env.REDGRID_ARTIFACTS ?? join(ROOT, 'artifacts/
 const BINARY = process.env.REDGRID_BIN ?? join(ROOT, 'target/debug/redgrid');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Starts `redgrid serve` on 127.0.0.1 with a free port; resolves once it listens. */
-export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/dist') }) {
-  const child = spawn(
-    BINARY,
-    ['serve', '--listen', '127.0.0.1:0', '--data', data, '--profile', profile, '--web', web],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' } },
-  );
+/** A token per role in a fresh tokens file, made by `redgrid token create`. */
+function createTokens(roles) {
+  const file = join(mkdtempSync(join(tmpdir(), 'redgrid-tokens-')), 'tokens.txt');
+  const tokens = {};
+  for (const role of roles) {
+    const made = spawnSync(BINARY, ['token', 'create', '--role', role, '--tokens-file', file], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`token create failed: ${made.stderr}`);
+    tokens[role] = made.stdout.trim().split('\n').pop();
+  }
+  return { file, tokens };
+}
+
+/**
+ * Starts `redgrid serve` on 127.0.0.1 with a free port; resolves once it listens.
+ * With `roles`, a tokens file holds one token per role (`server.tokens[role]`).
+ */
+export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/dist'), roles = [] }) {
+  const { file, tokens } = roles.length ? createTokens(roles) : { file: null, tokens: {} };
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--profile', profile, '--web', web];
+  if (file) args.push('--tokens-file', file);
+  const child = spawn(BINARY, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
+  });
   return new Promise((resolvePromise, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
@@ -32,7 +49,7 @@ export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/
       const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
       if (match) {
         clearTimeout(timer);
-        resolvePromise({ url: match[1], stop: () => child.kill('SIGTERM') });
+        resolvePromise({ url: match[1], tokens, stop: () => child.kill('SIGTERM') });
       }
     });
     child.on('exit', (code) => {
@@ -74,10 +91,10 @@ export async function launchBrowser() {
  * Registers hooks that start a server on `data` and a browser before the enclosing
  * suite and stop both after it; the returned object holds them once started.
  */
-export function useServerAndBrowser(data) {
+export function useServerAndBrowser(data, { roles = [] } = {}) {
   const env = {};
   before(async () => {
-    env.server = await startServer({ data });
+    env.server = await startServer({ data, roles });
     env.browser = await launchBrowser();
   });
   after(async () => {

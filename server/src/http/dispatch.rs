@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::geo::{Crs, LonLat};
 use crate::locate::locate as locate_point;
 use crate::model::{Id, SiteKind};
-use crate::reach::{reach_target, search};
+use crate::reach::{reach_target, route, search};
 
 const EMERGENCY: [&str; 3] = ["police", "fire", "hospital"];
 const EMERGENCY_PER_CATEGORY: usize = 2;
@@ -112,27 +112,43 @@ pub async fn dispatch(
     let budget_dm = (query.walking.max_metres() * 10.0).round() as u32;
     let walking = match state.reach.place(&state.graph, [x, y]) {
         Ok(origin) => {
-            let mut reached: Vec<(u32, usize)> = state.reach.pool.with(|search_state| {
-                search(&state.graph, search_state, &origin, budget_dm);
-                // Only sites within the budget in a straight line can be in.
-                state
-                    .targets
-                    .sites_near(origin.point, query.walking.max_metres() + 0.1)
-                    .filter_map(|i| {
-                        let placed = state.targets.sites[i].as_ref()?;
-                        let r = reach_target(&state.graph, search_state, &origin, &placed.snaps)?;
-                        (r.dist_dm <= budget_dm).then_some((r.dist_dm, i))
-                    })
-                    .collect()
-            });
-            reached.sort_unstable();
+            let mut reached: Vec<(u32, usize, Vec<[f64; 2]>)> =
+                state.reach.pool.with(|search_state| {
+                    search(&state.graph, search_state, &origin, budget_dm);
+                    // Only sites within the budget in a straight line can be in.
+                    state
+                        .targets
+                        .sites_near(origin.point, query.walking.max_metres() + 0.1)
+                        .filter_map(|i| {
+                            let placed = state.targets.sites[i].as_ref()?;
+                            let r =
+                                reach_target(&state.graph, search_state, &origin, &placed.snaps)?;
+                            if r.dist_dm > budget_dm {
+                                return None;
+                            }
+                            // From the resource to the incident.
+                            let path = route(
+                                &state.graph,
+                                search_state,
+                                &origin,
+                                &placed.snaps,
+                                placed.point,
+                                &r,
+                            );
+                            let line = path.iter().rev().map(|&p| super::reach::lon_lat(&state, p));
+                            Some((r.dist_dm, i, line.collect()))
+                        })
+                        .collect()
+                });
+            reached.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
             let resources: Vec<Value> = reached
-                .iter()
-                .map(|&(d, i)| {
+                .into_iter()
+                .map(|(d, i, line)| {
                     let walk_m = f64::from(d) / 10.0;
                     let mut brief = site_brief(&state, i);
                     brief["walk_m"] = json!(walk_m);
                     brief["walk_min"] = json!((walk_m / query.walking.speed * 10.0).round() / 10.0);
+                    brief["route"] = json!({"type": "LineString", "coordinates": line});
                     brief
                 })
                 .collect();

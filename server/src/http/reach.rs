@@ -33,7 +33,7 @@ pub struct Snapped {
     offset_m: f64,
 }
 
-fn lon_lat(state: &AppState, p: [f64; 2]) -> [f64; 2] {
+pub(super) fn lon_lat(state: &AppState, p: [f64; 2]) -> [f64; 2] {
     let ll = state.indexes.projection.unproject(p[0], p[1]).rounded7();
     [ll.lon(), ll.lat()]
 }

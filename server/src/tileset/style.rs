@@ -307,7 +307,14 @@ pub fn style(set: &TileSet, inputs: StyleInputs<'_>) -> Value {
         .keys()
         .map(|id| {
             let url = format!("{base}/tiles/{id}.json");
-            ((*id).to_owned(), json!({"type": "vector", "url": url}))
+            // Areas and sites carry their own ids, so a page can style one by
+            // feature state (a planner's choropleth) or find it again.
+            let source = if ["streets", "communities", "grids", "sites"].contains(id) {
+                json!({"type": "vector", "url": url, "promoteId": "id"})
+            } else {
+                json!({"type": "vector", "url": url})
+            };
+            ((*id).to_owned(), source)
         })
         .collect();
     let has_basemap = inputs.basemap.is_some();

@@ -232,4 +232,20 @@ async fn dispatch_lists_what_can_walk_to_an_incident_nearest_first() {
     let found = ids(&r.json["walking"]["resources"]);
     // The team on the spot, then S3 at 200 m; S1 (400 m) is beyond 5 minutes.
     assert_eq!(found, ["S4", "S3"]);
+    // Each route runs from the resource to the incident, as long as its walk.
+    let s3 = &r.json["walking"]["resources"][1];
+    let line: Vec<[f64; 2]> = serde_json::from_value(s3["route"]["coordinates"].clone()).unwrap();
+    let incident = r.json["locate"]["point"].clone();
+    assert_eq!(serde_json::json!(line.last().unwrap()), incident);
+    let metres: f64 = line
+        .windows(2)
+        .map(|w| {
+            use geo::Distance;
+            geo::Haversine.distance(geo::Point::from(w[0]), geo::Point::from(w[1]))
+        })
+        .sum();
+    assert!(
+        (metres - s3["walk_m"].as_f64().unwrap()).abs() < 1.0,
+        "{metres} {s3}"
+    );
 }
