@@ -140,7 +140,7 @@ pub async fn dispatch(
                         })
                         .collect()
                 });
-            reached.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            reached.sort_unstable_by_key(|r| (r.0, r.1));
             let resources: Vec<Value> = reached
                 .into_iter()
                 .map(|(d, i, line)| {
