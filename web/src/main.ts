@@ -10,6 +10,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 import { Api, type Health, type Role } from './api';
 import { DispatcherView } from './dispatcher';
+import { ExportControl } from './exportcontrol';
 import { Login } from './login';
 import { PlannerView } from './planner';
 import { el, renderMessage } from './panel';
@@ -83,6 +84,20 @@ async function start(): Promise<void> {
     else if (views.current === 'dispatcher') void dispatcher.incident(event.lngLat.lng, event.lngLat.lat);
     else void resident.pick(event.lngLat.lng, event.lngLat.lat);
   });
+  const viewTitles = { resident: '居民服务', planner: '规划分析', dispatcher: '网格调度' };
+  map.addControl(
+    new ExportControl(() => ({
+      title: `${meta.district ?? ''}区域化党建资源地图 · ${viewTitles[views.current]}`,
+      basis:
+        views.current === 'planner'
+          ? (document.querySelector('#view-planner [data-part=basis]')?.textContent ?? '')
+          : '步行 5 分钟 = 300 米（60 米/分钟，路网距离）',
+      dataDate: meta.dataDate,
+      synthetic: health.synthetic,
+      legend: meta.legend,
+    })),
+    'top-right',
+  );
   await Promise.all([resident.loadServices(), login.restore()]);
   map.once('idle', () => setState('idle'));
   map.triggerRepaint();

@@ -12,6 +12,7 @@ describe('styleMeta', () => {
     const meta = styleMeta(
       styleWith({
         'redgrid:district': '芝罘区',
+        'redgrid:data_date': '2026-12-01',
         'redgrid:bounds': [121.2, 37.4, 121.5, 37.6],
         'redgrid:legend': [
           {
@@ -26,6 +27,7 @@ describe('styleMeta', () => {
       }),
     );
     expect(meta.district).toBe('芝罘区');
+    expect(meta.dataDate).toBe('2026-12-01');
     expect(meta.bounds).toEqual([121.2, 37.4, 121.5, 37.6]);
     expect([...kindLabels(meta)]).toEqual([
       ['station', '芝罘红港驿站'],
@@ -37,8 +39,9 @@ describe('styleMeta', () => {
     const meta = styleMeta(
       styleWith({ 'redgrid:district': 7, 'redgrid:bounds': [1, 2, 'x', 4], 'redgrid:legend': [{ id: 'x' }, null] }),
     );
-    expect(meta).toEqual({ district: null, bounds: null, legend: [] });
-    expect(styleMeta(styleWith(undefined))).toEqual({ district: null, bounds: null, legend: [] });
+    const nothing = { district: null, dataDate: null, bounds: null, legend: [] };
+    expect(meta).toEqual(nothing);
+    expect(styleMeta(styleWith(undefined))).toEqual(nothing);
     expect(kindLabels(meta).size).toBe(0);
   });
 });

@@ -31,6 +31,7 @@ export interface LegendSection {
 
 export interface StyleMeta {
   district: string | null;
+  dataDate: string | null;
   bounds: [number, number, number, number] | null;
   legend: LegendSection[];
 }
@@ -51,10 +52,12 @@ function isSection(value: unknown): value is LegendSection {
 export function styleMeta(style: StyleSpecification): StyleMeta {
   const meta = (style.metadata ?? {}) as Record<string, unknown>;
   const district = meta['redgrid:district'];
+  const dataDate = meta['redgrid:data_date'];
   const bounds = meta['redgrid:bounds'];
   const legend = meta['redgrid:legend'];
   return {
     district: typeof district === 'string' ? district : null,
+    dataDate: typeof dataDate === 'string' ? dataDate : null,
     bounds: isBounds(bounds) ? bounds : null,
     legend: Array.isArray(legend) ? legend.filter(isSection) : [],
   };

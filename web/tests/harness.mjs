@@ -107,7 +107,8 @@ export function useServerAndBrowser(data, { roles = [] } = {}) {
 /**
  * Opens a page on `baseUrl`: requests to any other origin are aborted and recorded,
  * every request's URL is kept (`requests`, workers' included), console errors and
- * page errors are collected. An API call answered with a 4xx problem is an answer
+ * page errors are collected, `transferred()` sums the bytes received so far (bodies
+ * as sent, compressed, plus headers). An API call answered with a 4xx problem is an answer
  * the page shows, not an error: Chromium's console line for it goes to `apiProblems`.
  */
 export async function openPage(context, baseUrl, { width = 1280, height = 800 } = {}) {
@@ -132,8 +133,11 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800 } 
     (problem ? apiProblems : consoleErrors).push(problem ? url : message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  const sizes = [];
+  page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+  const transferred = async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   await page.goto(baseUrl);
-  return { page, foreignRequests, consoleErrors, requests, apiProblems };
+  return { page, foreignRequests, consoleErrors, requests, apiProblems, transferred };
 }
 
 /** Waits for the page to report the map's first `idle` after data loaded (or a final state). */

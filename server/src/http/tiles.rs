@@ -294,11 +294,13 @@ fn basemap_source(state: &AppState, base: &str) -> Option<Value> {
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let base = super::base_url(&headers);
     let basemap = basemap_source(&state, &base);
+    let ds = state.store.dataset();
     let style = crate::tileset::style(
         &state.tiles,
         crate::tileset::StyleInputs {
             base: &base,
             basemap,
+            data_date: ds.data_date.as_deref(),
         },
     );
     let mut response = axum::Json(style).into_response();

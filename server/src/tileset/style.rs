@@ -1,8 +1,8 @@
 //! The district's MapLibre style over its own tile layers: one cartography for the
 //! map page and for any other MapLibre client. No `glyphs` or `sprite` URL: Chinese
 //! labels are drawn with the viewer's own font (`localIdeographFontFamily`). The
-//! style's `metadata` carries what the page needs besides: the district's name and
-//! bounds and a legend of what the data holds, in Chinese and English.
+//! style's `metadata` carries what the page needs besides: the district's name,
+//! bounds and data date, and a legend of what the data holds, in Chinese and English.
 
 use serde_json::{Value, json};
 
@@ -36,7 +36,7 @@ const ROAD_WIDTHS: [(&str, f64, f64); 7] = [
 ];
 
 /// Coverage cells by walk to the nearest service point: within 300 m (5 minutes at
-/// 1 m/s), 300–500 m, beyond.
+/// 60 m/min), within twice that, beyond (the page's budget slider keeps the rule).
 const COVERAGE_COLOURS: [&str; 3] = ["#2e7d32", "#f9a825", "#c62828"];
 
 /// Where the style's tiles are and what else to draw under them.
@@ -45,6 +45,8 @@ pub struct StyleInputs<'a> {
     pub base: &'a str,
     /// A raster basemap source, when one is configured.
     pub basemap: Option<Value>,
+    /// The date of the data, for printed maps.
+    pub data_date: Option<&'a str>,
 }
 
 fn road_width(scale: f64) -> Value {
@@ -192,7 +194,7 @@ fn layers(set: &TileSet, basemap: bool) -> Vec<Value> {
             0,
             json!({"fill-color": ["case", ["!", ["has", "walk_m"]], "#9e9e9e",
                                   ["<=", ["get", "walk_m"], 300], near,
-                                  ["<=", ["get", "walk_m"], 500], middle, far],
+                                  ["<=", ["get", "walk_m"], 600], middle, far],
                    "fill-opacity": 0.45}),
         );
         coverage["layout"] = json!({"visibility": "none"});
@@ -291,8 +293,8 @@ fn legend(set: &TileSet) -> Vec<Value> {
         let [near, middle, far] = COVERAGE_COLOURS;
         sections.push(json!({"id": "coverage", "title": {"zh": "步行至最近服务点", "en": "Walk to the nearest service point"}, "entries": [
             entry("5 分钟内（300 米）", "Within 5 minutes (300 m)", near, "dot"),
-            entry("300–500 米", "300–500 m", middle, "dot"),
-            entry("500 米以上", "Over 500 m", far, "dot"),
+            entry("300–600 米", "300–600 m", middle, "dot"),
+            entry("600 米以上", "Over 600 m", far, "dot"),
             entry("3 公里内无服务点", "None within 3 km", "#9e9e9e", "dot"),
         ]}));
     }
@@ -331,6 +333,7 @@ pub fn style(set: &TileSet, inputs: StyleInputs<'_>) -> Value {
         "metadata": {
             "redgrid:district": set.district_name,
             "redgrid:bounds": bounds,
+            "redgrid:data_date": inputs.data_date,
             "redgrid:legend": legend(set),
         },
         "sources": sources,

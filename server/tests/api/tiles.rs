@@ -226,6 +226,8 @@ async fn every_style_layer_draws_a_published_layer_and_the_legend_lists_what_is_
     let sections: Vec<&str> = legend.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(sections, ["sites", "boundaries", "roads", "coverage"]);
     assert_eq!(style["metadata"]["redgrid:district"], "测试区");
+    let date = style["metadata"]["redgrid:data_date"].as_str().unwrap();
+    assert!(date.len() == 10 && date.starts_with("20"), "{date}");
     let public = send(&PUBLIC, "GET", "/style.json", None).await.json;
     let sections: Vec<&str> = public["metadata"]["redgrid:legend"]
         .as_array()

@@ -98,8 +98,11 @@ describe('shipped data', { timeout: 300_000 }, () => {
   const env = useServerAndBrowser(join(ROOT, 'data/geojson'));
 
   test('draws the real district between its neighbours', async () => {
-    const { page, foreignRequests, consoleErrors } = await openPage(env.browser.context, env.server.url);
+    const { page, foreignRequests, consoleErrors, transferred } = await openPage(env.browser.context, env.server.url);
     assert.equal(await waitForMap(page), 'idle');
+    const bytes = await transferred();
+    console.log(`first load: ${(bytes / 1e6).toFixed(2)} MB transferred`);
+    assert.ok(bytes < 1.5e6, `first load ${bytes} bytes`);
     const shot = await screenshot(page, 'zhifu-district', { clip: await page.locator('#map').boundingBox() });
     const stats = await colourStats(page, shot.buffer, [SEA, LAND, '#e3e3e0']);
     assert.ok(stats.shares[LAND] > 0.08, JSON.stringify(stats.shares));

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { join } from 'node:path';
 
-import { ROOT, openPage, screenshot, useServerAndBrowser, waitForMap } from '../harness.mjs';
+import { writeFileSync } from 'node:fs';
+
+import { ARTIFACTS, ROOT, openPage, screenshot, useServerAndBrowser, waitForMap } from '../harness.mjs';
+
+async function streamBytes(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
 
 async function logIn(page, tab, token) {
   await page.locator(`nav.views [data-view="${tab}"]`).click();
@@ -98,6 +106,19 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     assert.equal(saved.name, '北马路补点');
     assert.equal(saved.request.add.length, 1);
     await screenshot(page, 'planner-what-if');
+    // The view printed: an A4 PNG at 150 dpi and an A3 PDF.
+    await page.locator('.export summary').click();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=png]').click()]);
+    const pngBytes = await streamBytes(await png.createReadStream());
+    assert.deepEqual([pngBytes.readUInt32BE(16), pngBytes.readUInt32BE(20)], [1754, 1240]);
+    writeFileSync(join(ARTIFACTS, 'planner-print-A4.png'), pngBytes);
+    await page.locator('.export select').selectOption('A3');
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=pdf]').click()]);
+    const pdfBytes = await streamBytes(await pdf.createReadStream());
+    assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-');
+    const [, w, h] = /MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdfBytes.toString('latin1')).map(Number);
+    assert.deepEqual([Math.round(w), Math.round(h)], [1191, 842], 'A3 landscape in points');
+    assert.ok(pdfBytes.length > 100_000, `the map is in it: ${pdfBytes.length} bytes`);
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
     await page.close();
