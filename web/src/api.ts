@@ -283,6 +283,12 @@ export class Api {
     return this.json(Api.coverageQuery(level, budget));
   }
 
+  /** Where the uncovered residents live: dissolved H3 cells, most people first. */
+  gaps(budget: Budget, resolution = 10): Promise<FeatureCollection<Polygon | MultiPolygon, { population: number; rank: number }>> {
+    const q = new URLSearchParams({ minutes: String(budget.minutes), speed: String(budget.speed), resolution: String(resolution) });
+    return this.json(`/api/v1/coverage/gaps?${q}`);
+  }
+
   async suggest(count: number, budget: Budget): Promise<Suggestion[]> {
     const body = { count, minutes: budget.minutes, speed: budget.speed };
     return (await this.json<{ suggestions: Suggestion[] }>('/api/v1/plan/suggest', { method: 'POST', body })).suggestions;

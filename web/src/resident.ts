@@ -11,6 +11,7 @@ import { describeHours } from './hours';
 import { NAV_APPS, navigationUrl } from './navigate';
 import type { Overlays } from './overlays';
 import { el, renderLocated, renderMessage, telLink } from './panel';
+import { t } from './i18n';
 
 export interface ResidentElements {
   results: HTMLElement;
@@ -27,12 +28,12 @@ export interface ResidentOptions {
 
 /** Whole minutes as residents read them, at least 1. */
 export function minutesText(walkMin: number): string {
-  return `${Math.max(1, Math.round(walkMin))} 分钟`;
+  return t('{n} 分钟', { n: Math.max(1, Math.round(walkMin)) });
 }
 
 /** Metres under a kilometre, else kilometres to one decimal. */
 export function distanceText(walkM: number): string {
-  return walkM < 1000 ? `${Math.round(walkM)} 米` : `${(walkM / 1000).toFixed(1)} 公里`;
+  return walkM < 1000 ? t('{n} 米', { n: Math.round(walkM) }) : t('{n} 公里', { n: (walkM / 1000).toFixed(1) });
 }
 
 function row(label: string, ...value: (Node | string | null)[]): HTMLElement {
@@ -86,7 +87,7 @@ export class ResidentView {
 
   private useDeviceLocation(): void {
     if (!('geolocation' in navigator)) {
-      renderMessage(this.els.results, '此浏览器无法提供位置。');
+      renderMessage(this.els.results, t('此浏览器无法提供位置。'));
       return;
     }
     this.els.locateMe.disabled = true;
@@ -98,7 +99,7 @@ export class ResidentView {
       },
       (error) => {
         this.els.locateMe.disabled = false;
-        renderMessage(this.els.results, `无法获取位置：${error.message || '未授权'}。可点击地图或搜索地址。`);
+        renderMessage(this.els.results, t('无法获取位置：{why}。可点击地图或搜索地址。', { why: error.message || t('未授权') }));
       },
       { enableHighAccuracy: true, timeout: 15_000 },
     );
@@ -122,7 +123,7 @@ export class ResidentView {
     this.at = [lon, lat];
     this.placeMarker(lon, lat);
     this.overlays.accuracy(lon, lat, accuracyM);
-    renderMessage(this.els.results, '正在查找最近的服务阵地…');
+    renderMessage(this.els.results, t('正在查找最近的服务阵地…'));
     const service = this.els.service.value;
     const [nearest, area, located] = await Promise.allSettled([
       this.api.nearest(lon, lat, { k: 3, service }),
@@ -132,11 +133,11 @@ export class ResidentView {
     if (asked !== this.asked) return;
     if (area.status === 'fulfilled') this.overlays.walkArea(area.value);
     if (located.status === 'fulfilled') renderLocated(this.els.located, located.value);
-    else renderMessage(this.els.located, problemText(located.reason, '此处不在本区的网格内。'));
+    else renderMessage(this.els.located, problemText(located.reason, t('此处不在本区的网格内。')));
     if (nearest.status === 'rejected') {
       this.sites = [];
       this.overlays.routes([], 0);
-      renderMessage(this.els.results, problemText(nearest.reason, '查询失败。'));
+      renderMessage(this.els.results, problemText(nearest.reason, t('查询失败。')));
       return;
     }
     this.sites = nearest.value.features.map((f) => f.properties);
@@ -158,19 +159,19 @@ export class ResidentView {
 
   private renderSites(reason: string | null, service: string): void {
     if (this.sites.length === 0) {
-      renderMessage(this.els.results, reason ?? `步行 5 公里内没有${service ? `提供“${service}”的` : ''}服务阵地。`);
+      renderMessage(this.els.results, reason ?? (service ? t('步行 5 公里内没有提供“{service}”的服务阵地。', { service }) : t('步行 5 公里内没有服务阵地。')));
       return;
     }
-    const title = el('h2', {}, service ? `最近的“${service}”服务` : '最近的服务阵地');
+    const title = el('h2', {}, service ? t('最近的“{service}”服务', { service }) : t('最近的服务阵地'));
     const cards = this.sites.map((site, i) => this.card(site, i));
-    const note = el('p', { class: 'note' }, '红色虚线范围：步行 5 分钟（300 米）可达。');
+    const note = el('p', { class: 'note' }, t('红色虚线范围：步行 5 分钟（300 米）可达。'));
     this.els.results.replaceChildren(title, ...cards, note);
     this.select(0);
   }
 
   private card(site: NearSite, i: number): HTMLElement {
     const open =
-      site.open_now === null ? null : el('span', { class: `open ${site.open_now ? 'open-yes' : 'open-no'}` }, site.open_now ? '开放中' : '未开放');
+      site.open_now === null ? null : el('span', { class: `open ${site.open_now ? 'open-yes' : 'open-no'}` }, site.open_now ? t('开放中') : t('未开放'));
     const hours = describeHours(site.hours);
     const nav = this.options.navigationApps
       ? NAV_APPS.flatMap(({ app, label }) => {
@@ -182,14 +183,14 @@ export class ResidentView {
       'article',
       { class: 'site-card', tabindex: '0', 'data-site': site.id },
       el('h3', {}, site.name),
-      el('div', { class: 'walk' }, el('strong', {}, minutesText(site.walk_min)), ` · 步行 ${distanceText(site.walk_m)} `, open),
-      row('类型', this.options.kindLabels.get(site.kind) ?? site.kind),
-      site.address ? row('地址', site.address) : null,
-      site.host ? row('承办', site.host) : null,
-      hours.length > 0 ? row('时间', hours.join('；')) : null,
-      site.services.length > 0 ? row('服务', site.services.join('、')) : null,
-      site.public_contact ? row('电话', telLink(site.public_contact)) : null,
-      nav.length > 0 ? row('导航', ...nav) : null,
+      el('div', { class: 'walk' }, el('strong', {}, minutesText(site.walk_min)), t(' · 步行 {d} ', { d: distanceText(site.walk_m) }), open),
+      row(t('类型'), this.options.kindLabels.get(site.kind) ?? site.kind),
+      site.address ? row(t('地址'), site.address) : null,
+      site.host ? row(t('承办'), site.host) : null,
+      hours.length > 0 ? row(t('时间'), hours.join(t('；'))) : null,
+      site.services.length > 0 ? row(t('服务'), site.services.join(t('、'))) : null,
+      site.public_contact ? row(t('电话'), telLink(site.public_contact)) : null,
+      nav.length > 0 ? row(t('导航'), ...nav) : null,
     );
     const activate = () => this.select(i);
     card.addEventListener('click', activate);
@@ -205,6 +206,6 @@ export class ResidentView {
 
 function problemText(reason: unknown, fallback: string): string {
   if (reason instanceof ApiProblem && reason.status === 404) return fallback;
-  if (reason instanceof ApiProblem && reason.status === 422) return '此处附近没有步行道路。';
+  if (reason instanceof ApiProblem && reason.status === 422) return t('此处附近没有步行道路。');
   return reason instanceof Error ? reason.message : fallback;
 }

@@ -3,15 +3,16 @@
 
 import type { Api, Place } from './api';
 import { el } from './panel';
+import { t } from './i18n';
 
 const KIND_LABELS: Record<Place['kind'], string> = {
-  street: '街道',
-  community: '社区',
-  grid: '网格',
-  site: '阵地',
-  compound: '小区',
-  road: '道路',
-  building: '楼栋',
+  street: t('街道'),
+  community: t('社区'),
+  grid: t('网格'),
+  site: t('阵地'),
+  compound: t('小区'),
+  road: t('道路'),
+  building: t('楼栋'),
 };
 
 export class SearchBox {
@@ -63,7 +64,7 @@ export class SearchBox {
       });
       return item;
     });
-    if (places.length === 0 && this.input.value.trim()) items.push(el('li', { class: 'hint' }, '未找到'));
+    if (places.length === 0 && this.input.value.trim()) items.push(el('li', { class: 'hint' }, t('未找到')));
     this.list.replaceChildren(...items);
     this.list.hidden = items.length === 0;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));

@@ -4,6 +4,8 @@
 
 import type { StyleSpecification } from 'maplibre-gl';
 
+import { lang } from './i18n';
+
 /** CSS font stack for labels and the page: the CJK system fonts of common platforms. */
 export const CJK_FONT_FAMILY =
   '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif';
@@ -63,8 +65,8 @@ export function styleMeta(style: StyleSpecification): StyleMeta {
   };
 }
 
-/** Each site kind's Chinese name, from the legend. */
+/** Each site kind's name in the page's language, from the legend. */
 export function kindLabels(meta: StyleMeta): Map<string, string> {
   const sites = meta.legend.find((s) => s.id === 'sites');
-  return new Map((sites?.entries ?? []).flatMap((e) => (e.kind ? [[e.kind, e.label.zh] as [string, string]] : [])));
+  return new Map((sites?.entries ?? []).flatMap((e) => (e.kind ? [[e.kind, e.label[lang]] as [string, string]] : [])));
 }

@@ -111,8 +111,9 @@ export function useServerAndBrowser(data, { roles = [] } = {}) {
  * as sent, compressed, plus headers). An API call answered with a 4xx problem is an answer
  * the page shows, not an error: Chromium's console line for it goes to `apiProblems`.
  */
-export async function openPage(context, baseUrl, { width = 1280, height = 800 } = {}) {
+export async function openPage(context, baseUrl, { width = 1280, height = 800, init = null } = {}) {
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   await page.setViewportSize({ width, height });
   const origin = new URL(baseUrl).origin;
   const foreignRequests = [];

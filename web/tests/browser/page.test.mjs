@@ -80,6 +80,21 @@ describe('fixture district', { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  test('without WebGL the page lists the service sites instead', async () => {
+    const noWebgl = () => {
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+        return /webgl/.test(kind) ? null : getContext.call(this, kind, ...rest);
+      };
+    };
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url, { init: noWebgl });
+    assert.equal(await waitForMap(page), 'list');
+    const items = await page.locator('.site-list li').allInnerTexts();
+    assert.ok(items.includes('西一红港驿站（芝罘红港驿站）'), items.join(' | '));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('works at phone width', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, env.server.url, { width: 390, height: 844 });
     assert.equal(await waitForMap(page), 'idle');

@@ -108,6 +108,28 @@ describe('resident view', { timeout: 300_000 }, () => {
     await page.close();
   });
 
+  test('the English toggle turns the page and the answers into English, and back', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, env.server.url);
+    assert.equal(await waitForMap(page), 'idle');
+    await page.locator('#language').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.mapState === 'idle', null, { timeout: 60_000 });
+    assert.equal(await page.locator('h1').textContent(), 'Party-building resource map');
+    assert.equal(await page.locator('#search').getAttribute('placeholder'), 'Compound, building, road, community, grid or site (pinyin works)');
+    await page.evaluate(() => window.redgridMap.jumpTo({ center: [121.3786, 37.5391], zoom: 16 }));
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const found = await cards(page);
+    assert.match(found[0].text, /\d+ min · \d+ m on foot/);
+    assert.match(found[0].text, /Mon–Fri|Daily/);
+    assert.match(await page.locator('.legend').innerText(), /Zhifu Honggang station/);
+    await screenshot(page, 'resident-english');
+    await page.locator('#language').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.mapState === 'idle', null, { timeout: 60_000 });
+    assert.equal(await page.locator('h1').textContent(), '区域化党建资源地图');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('works at phone width: search, tap, cards below the map', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, env.server.url, { width: 390, height: 844 });
     assert.equal(await waitForMap(page), 'idle');

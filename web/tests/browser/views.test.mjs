@@ -89,6 +89,10 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     const download = await page.request.get(`${env.server.url}${csv}`);
     assert.equal(download.status(), 200);
     assert.match(await download.text(), /向阳街道/);
+    await page.locator('#view-planner input[name=gaps]').check();
+    await page.locator('[data-part=gaps]', { hasText: '处缺口' }).waitFor();
+    const gapCount = await page.evaluate(() => window.redgridMap.querySourceFeatures('plan-gaps').length);
+    assert.ok(gapCount > 0, 'gaps drawn');
     await page.locator('#view-planner [data-action=suggest]').click();
     await page.locator('[data-part=suggestions] li').nth(4).waitFor({ timeout: 60_000 });
     const gains = (await page.locator('[data-part=suggestions] li').allInnerTexts()).map((t) => Number(/新增覆盖 ([\d,]+)/.exec(t)[1].replace(/,/g, '')));
