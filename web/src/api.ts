@@ -305,6 +305,15 @@ export class Api {
     });
   }
 
+  scenario(id: string): Promise<{ id: string; name: string; request: { add: [number, number][]; remove: string[]; minutes: number | null; speed: number | null } }> {
+    return this.json(`/api/v1/plan/scenarios/${encodeURIComponent(id)}`);
+  }
+
+  /** One site as the OGC API serves it. */
+  site(id: string): Promise<Feature<Point, { id: string; name: string }>> {
+    return this.json(`/ogc/collections/sites/items/${encodeURIComponent(id)}`);
+  }
+
   locate(lon: number, lat: number): Promise<Located> {
     const q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7) });
     return this.json(`/api/v1/locate?${q}`);

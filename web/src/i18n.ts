@@ -145,6 +145,7 @@ const EN: Record<string, string> = {
   '步行 5 分钟 = 300 米（60 米/分钟，路网距离）': '5-minute walk = 300 m (60 m/min, on the network)',
   '{district}区域化党建资源地图 · {view}': '{district} party-building resource map · {view}',
   English: '中文',
+  '已打开方案：{name}': 'Opened scenario: {name}',
   高德: 'AMap',
   百度: 'Baidu',
   腾讯: 'Tencent',

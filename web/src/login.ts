@@ -1,6 +1,7 @@
 // Logging in: a token typed once into a dialog is exchanged for an HttpOnly session
-// cookie (the page never stores the token); the CSRF token for writes is kept for
-// this tab only (sessionStorage). Logging out ends the session on the server.
+// cookie (the page never stores the token); the session's CSRF token for writes is
+// kept in localStorage, so every tab of the session can write. Logging out ends the
+// session on the server.
 
 import type { Api, Role } from './api';
 import { el } from './panel';
@@ -31,6 +32,10 @@ export class Login {
       void this.submit(form);
     });
     (dialog.querySelector('[data-action="cancel"]') as HTMLElement).addEventListener('click', () => dialog.close());
+    // A login or logout in another tab changes the session this tab writes with.
+    window.addEventListener('storage', (event) => {
+      if (event.key === CSRF_KEY) this.api.csrfToken = event.newValue;
+    });
   }
 
   onChange(listener: (role: Role | null) => void): void {
@@ -40,7 +45,7 @@ export class Login {
   /** Reads the session the cookie may already hold. */
   async restore(): Promise<void> {
     const { role } = await this.api.session();
-    this.api.csrfToken = role ? sessionStorage.getItem(CSRF_KEY) : null;
+    this.api.csrfToken = role ? localStorage.getItem(CSRF_KEY) : null;
     this.set(role);
   }
 
@@ -54,7 +59,7 @@ export class Login {
     const input = form.querySelector('input') as HTMLInputElement;
     try {
       const role = await this.api.logIn(input.value);
-      sessionStorage.setItem(CSRF_KEY, this.api.csrfToken ?? '');
+      localStorage.setItem(CSRF_KEY, this.api.csrfToken ?? '');
       input.value = '';
       this.dialog.close();
       this.set(role);
@@ -65,7 +70,7 @@ export class Login {
 
   private async logOut(): Promise<void> {
     await this.api.logOut().catch(() => undefined);
-    sessionStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(CSRF_KEY);
     this.set(null);
   }
 

@@ -1,5 +1,5 @@
-// Page start-up: load the server's style over its vector tiles, draw it, answer
-// clicks with locate.
+// Page start-up: the server's style over its vector tiles, the controls, and the
+// three views (residents, planners, dispatchers) that answer the map's clicks.
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
@@ -8,7 +8,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { LngLatBoundsLike, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
-import { Api, type Health, type Role } from './api';
+import { Api, type Health } from './api';
 import { DispatcherView } from './dispatcher';
 import { ExportControl } from './exportcontrol';
 import { Login } from './login';
@@ -19,6 +19,7 @@ import { LegendControl } from './legend';
 import { Overlays } from './overlays';
 import { ResidentView } from './resident';
 import { SearchBox } from './searchbox';
+import { Views } from './views';
 import { CJK_FONT_FAMILY, COVERAGE_LAYER, type StyleMeta, kindLabels, styleMeta } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -104,59 +105,12 @@ async function start(): Promise<void> {
     'top-right',
   );
   await Promise.all([resident.loadServices(), login.restore()]);
+  // A shared scenario link opens the planner's view with it.
+  const shared = new URLSearchParams(window.location.search).get('scenario');
+  if (shared && planner) views.choose('planner', () => void planner.load(shared));
   map.once('idle', () => setState('idle'));
   map.triggerRepaint();
   (window as unknown as { redgridMap: maplibregl.Map }).redgridMap = map;
-}
-
-type View = 'resident' | 'planner' | 'dispatcher';
-
-/** Which roles each view needs. */
-const VIEW_ROLES: Record<View, Role[] | null> = {
-  resident: null,
-  planner: ['planner', 'admin'],
-  dispatcher: ['dispatcher', 'admin'],
-};
-
-/** The view tabs: a view that needs a role asks for a login first. */
-class Views {
-  current: View = 'resident';
-  private wanted: View | null = null;
-  private readonly tabs = [...document.querySelectorAll<HTMLButtonElement>('nav.views [data-view]')];
-
-  constructor(
-    private readonly login: Login,
-    private readonly planner: PlannerView | null,
-    private readonly cleared: () => void,
-  ) {
-    if (!planner) document.querySelector('nav.views [data-view="planner"]')?.remove();
-    for (const tab of this.tabs) tab.addEventListener('click', () => this.choose(tab.dataset.view as View));
-    login.onChange((role) => {
-      if (this.wanted && this.allowed(this.wanted, role)) this.show(this.wanted);
-      else if (!this.allowed(this.current, role)) this.show('resident');
-      this.wanted = null;
-    });
-  }
-
-  private allowed(view: View, role: Role | null): boolean {
-    const roles = VIEW_ROLES[view];
-    return roles === null || (role !== null && roles.includes(role));
-  }
-
-  private choose(view: View): void {
-    if (this.allowed(view, this.login.role)) return this.show(view);
-    this.wanted = view;
-    this.login.open();
-  }
-
-  private show(view: View): void {
-    if (view !== this.current) this.cleared();
-    this.current = view;
-    for (const tab of this.tabs) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
-    for (const v of Object.keys(VIEW_ROLES)) (document.getElementById(`view-${v}`) as HTMLElement).hidden = v !== view;
-    this.planner?.show(view === 'planner');
-    document.body.dataset.view = view;
-  }
 }
 
 function residentElements() {

@@ -352,12 +352,37 @@ export class PlannerView {
     }
   }
 
+  /** Opens a saved scenario: its budget, its added points and closed sites. */
+  async load(id: string): Promise<void> {
+    const out = this.part('share');
+    try {
+      const scenario = await this.api.scenario(id);
+      const r = scenario.request;
+      if (r.minutes) this.input('minutes').value = String(r.minutes);
+      if (r.speed) this.input('speed').value = String(r.speed);
+      this.input('scenario').value = scenario.name;
+      this.added = r.add;
+      this.removed = await Promise.all(
+        r.remove.map(async (siteId) => {
+          const site = await this.api.site(siteId);
+          const [lon, lat] = site.geometry.coordinates;
+          return { id: siteId, name: site.properties.name, lon, lat };
+        }),
+      );
+      this.drawPoints();
+      this.input('minutes').dispatchEvent(new Event('input'));
+      out.textContent = t('已打开方案：{name}', { name: scenario.name });
+    } catch (error) {
+      renderMessage(out, error instanceof Error ? error.message : String(error));
+    }
+  }
+
   private async save(): Promise<void> {
     const share = this.part('share');
     const name = (this.input('scenario').value || '').trim() || `方案 ${new Date().toLocaleString('zh-CN')}`;
     try {
       const saved = await this.api.saveScenario(name, this.added, this.removed.map((s) => s.id), this.budget());
-      const url = new URL(saved.url, window.location.origin).href;
+      const url = new URL(`/?scenario=${encodeURIComponent(saved.id)}`, window.location.origin).href;
       share.replaceChildren(t('已保存，分享链接：'), el('a', { href: url, 'data-scenario': saved.id }, url));
     } catch (error) {
       renderMessage(share, t('保存失败：{why}', { why: error instanceof Error ? error.message : String(error) }));

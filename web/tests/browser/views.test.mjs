@@ -91,8 +91,8 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     assert.match(await download.text(), /向阳街道/);
     await page.locator('#view-planner input[name=gaps]').check();
     await page.locator('[data-part=gaps]', { hasText: '处缺口' }).waitFor();
-    const gapCount = await page.evaluate(() => window.redgridMap.querySourceFeatures('plan-gaps').length);
-    assert.ok(gapCount > 0, 'gaps drawn');
+    // The source is filled in the map's worker: wait until it has the gaps.
+    await page.waitForFunction(() => window.redgridMap.querySourceFeatures('plan-gaps').length > 0, null, { timeout: 30_000 });
     await page.locator('#view-planner [data-action=suggest]').click();
     await page.locator('[data-part=suggestions] li').nth(4).waitFor({ timeout: 60_000 });
     const gains = (await page.locator('[data-part=suggestions] li').allInnerTexts()).map((t) => Number(/新增覆盖 ([\d,]+)/.exec(t)[1].replace(/,/g, '')));
@@ -106,9 +106,21 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     await page.locator('#view-planner input[name=scenario]').fill('北马路补点');
     await page.locator('#view-planner [data-action=save]').click();
     const link = await page.locator('[data-part=share] a').getAttribute('href');
-    const saved = await (await page.request.get(link)).json();
+    const id = await page.locator('[data-part=share] a').getAttribute('data-scenario');
+    assert.equal(link, `${env.server.url}/?scenario=${id}`);
+    const saved = await (await page.request.get(`${env.server.url}/api/v1/plan/scenarios/${id}`)).json();
     assert.equal(saved.name, '北马路补点');
     assert.equal(saved.request.add.length, 1);
+    // The shared link opens the planner's view with the scenario (this tab is logged in).
+    const shared = await env.browser.context.newPage();
+    await shared.goto(link);
+    await shared.locator('[data-part=share]', { hasText: '已打开方案：北马路补点' }).waitFor({ timeout: 60_000 });
+    await shared.locator('[data-part=whatif]', { hasText: '新增 1 处' }).waitFor();
+    assert.equal(await shared.locator('#view-planner').isVisible(), true);
+    // That tab writes with the same session: saving again works.
+    await shared.locator('#view-planner [data-action=save]').click();
+    await shared.locator('[data-part=share] a').waitFor();
+    await shared.close();
     await screenshot(page, 'planner-what-if');
     // The view printed: an A4 PNG at 150 dpi and an A3 PDF.
     await page.locator('.export summary').click();
