@@ -22,6 +22,8 @@ pub enum Error {
     },
     #[error("tokens file {path}: {reason}")]
     Tokens { path: PathBuf, reason: String },
+    #[error("database: {0}")]
+    Database(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -135,7 +135,11 @@ export async function openPage(context, baseUrl, { width = 1280, height = 800, i
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   const sizes = [];
-  page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+  // A page closed (or reloaded) before a size arrived counts nothing, and leaves no
+  // rejected promise behind.
+  page.on('requestfinished', (request) =>
+    sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0)),
+  );
   const transferred = async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   await page.goto(baseUrl);
   return { page, foreignRequests, consoleErrors, requests, apiProblems, transferred };

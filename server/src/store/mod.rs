@@ -1,9 +1,11 @@
 //! Where the district's data lives. `Store::Memory` loads a data directory once at
-//! start-up into an immutable [`Dataset`]; the PostGIS store joins it later.
+//! start-up into an immutable [`Dataset`]; [`postgis`] holds the database's schema,
+//! which the PostGIS store is being built on.
 
 mod check;
 mod layer;
 mod load;
+pub mod postgis;
 mod scenarios;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,0 +1,146 @@
+//! The PostGIS schema against a real database (the test command starts a throwaway
+//! cluster and sets `REDGRID_TEST_DATABASE_URL`): migrations apply to an empty
+//! database and again as a no-op; every geometry is SRID 4326 with a GiST index; the
+//! hierarchy's foreign keys refuse a dangling id at commit.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use redgrid::store::postgis;
+use sqlx::{Executor, PgPool, Row};
+
+/// A fresh, empty database on the test cluster; `None` (with a note) when there is
+/// no cluster, unless `REDGRID_REQUIRE_DATABASE=1`, as the test command sets.
+async fn fresh_database() -> Option<PgPool> {
+    let Ok(url) = std::env::var("REDGRID_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var("REDGRID_REQUIRE_DATABASE").as_deref() != Ok("1"),
+            "REDGRID_TEST_DATABASE_URL is not set"
+        );
+        eprintln!("skipped: no REDGRID_TEST_DATABASE_URL (scripts/test starts PostGIS)");
+        return None;
+    };
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "redgrid_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = postgis::connect(&url).await.unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    Some(postgis::connect(&format!("{base}/{name}")).await.unwrap())
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
+    let Some(pool) = fresh_database().await else {
+        return;
+    };
+    postgis::migrate(&pool).await.unwrap();
+    postgis::migrate(&pool).await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(applied as usize, postgis::MIGRATOR.iter().count());
+    let columns = sqlx::query("SELECT f_table_name, srid, type FROM geometry_columns ORDER BY 1")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let tables: Vec<String> = columns.iter().map(|r| r.get::<String, _>(0)).collect();
+    assert_eq!(
+        tables,
+        [
+            "buildings",
+            "communities",
+            "compounds",
+            "context",
+            "district",
+            "grids",
+            "sites",
+            "streets",
+            "walk_network"
+        ]
+    );
+    assert!(columns.iter().all(|r| r.get::<i32, _>(1) == 4326));
+    let gist: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_indexes WHERE indexdef LIKE '%USING gist (geom)%' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(gist, tables, "a GiST index on every geometry");
+    let versions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM layer_versions WHERE data_version = 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(versions, 11);
+}
+
+#[tokio::test]
+async fn the_hierarchy_refuses_a_dangling_id_at_commit_and_keeps_nothing() {
+    let Some(pool) = fresh_database().await else {
+        return;
+    };
+    postgis::migrate(&pool).await.unwrap();
+    let square = "ST_Multi(ST_MakeEnvelope(121.38, 37.53, 121.39, 37.54, 4326))";
+    let mut tx = pool.begin().await.unwrap();
+    // The community comes first: the check waits for the commit, so rows may arrive
+    // in any order within one import.
+    tx.execute(
+        format!("INSERT INTO communities VALUES ('C1', 0, 'S1', '西社区', '{{}}', {square})")
+            .as_str(),
+    )
+    .await
+    .unwrap();
+    tx.execute(
+        format!("INSERT INTO streets VALUES ('S1', 0, '西街道', '{{}}', {square})").as_str(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    tx.execute(
+        format!(
+            "INSERT INTO grids VALUES ('G1', 0, '370602901001001', 'C-nowhere', '{{}}', {square})"
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    let refused = tx.commit().await.unwrap_err().to_string();
+    assert!(refused.contains("foreign key"), "{refused}");
+    let grids: i64 = sqlx::query_scalar("SELECT count(*) FROM grids")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(grids, 0);
+    // A malformed code or a geometry of the wrong kind is refused outright.
+    let bad_code = pool
+        .execute(
+            format!("INSERT INTO grids VALUES ('G2', 1, '3706', 'C1', '{{}}', {square})").as_str(),
+        )
+        .await;
+    assert!(
+        bad_code
+            .unwrap_err()
+            .to_string()
+            .contains("check constraint")
+    );
+    let point = pool
+        .execute("INSERT INTO streets VALUES ('S2', 1, '东街道', '{}', ST_SetSRID(ST_MakePoint(121.38, 37.53), 4326))")
+        .await;
+    assert!(
+        point
+            .unwrap_err()
+            .to_string()
+            .to_lowercase()
+            .contains("geometry")
+    );
+}
