@@ -163,7 +163,13 @@ export class PlannerView {
         this.map.setLayoutProperty(`plan-${level}`, 'visibility', on && level === this.level ? 'visible' : 'none');
       }
     }
-    if (this.map.getLayer(COVERAGE_LAYER)) this.map.setLayoutProperty(COVERAGE_LAYER, 'visibility', on ? 'visible' : 'none');
+    // The coverage cells go on with this view, through the legend's switch so the
+    // legend says so too.
+    const box = document.querySelector<HTMLInputElement>('.legend input[data-section="coverage"]');
+    if (box && box.checked !== on) {
+      box.checked = on;
+      box.dispatchEvent(new Event('change'));
+    }
     this.map.setLayoutProperty('plan-points', 'visibility', on ? 'visible' : 'none');
     this.map.setLayoutProperty('plan-gaps', 'visibility', on && this.input('gaps').checked ? 'visible' : 'none');
     if (on && !this.coverage) void this.refresh();

@@ -67,6 +67,7 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     await logIn(page, 'planner', env.server.tokens.planner);
     await page.locator('#view-planner table tbody tr').first().waitFor();
     assert.equal(await page.locator('#view-planner table tbody tr').count(), 12, 'one row per street');
+    assert.equal(await page.locator('.legend input[data-section="coverage"]').isChecked(), true, 'the legend shows the cells are on');
     const basis = await page.locator('[data-part=basis]').innerText();
     assert.match(basis, /300 米/);
     const pct = (text) => Number(/全区覆盖 ([\d.]+)%/.exec(text)[1]);
