@@ -52,16 +52,20 @@ describe('resident view', { timeout: 300_000 }, () => {
     const minutes = first.map((c) => Number(/(\d+) 分钟/.exec(c.text)[1]));
     assert.deepEqual([...minutes].sort((a, b) => a - b), minutes, `nearest first: ${minutes}`);
     assert.ok(first.every((c) => /步行 \d+ (米|公里)/.test(c.text)), first[0].text);
-    const drawn = await page.evaluate(() => {
-      const map = window.redgridMap;
-      return {
-        routes: map.querySourceFeatures('routes').map((f) => f.properties.id),
-        area: map.querySourceFeatures('walk-area').length,
-        accuracy: map.querySourceFeatures('accuracy').length,
-      };
-    });
-    assert.deepEqual([...new Set(drawn.routes)].sort(), first.map((c) => c.id).sort());
-    assert.ok(drawn.area > 0 && drawn.accuracy > 0, JSON.stringify(drawn));
+    // The overlays are filled in the map's worker: wait until they hold the answer.
+    await page.waitForFunction(
+      (ids) => {
+        const map = window.redgridMap;
+        const routes = [...new Set(map.querySourceFeatures('routes').map((f) => f.properties.id))].sort();
+        return (
+          JSON.stringify(routes) === JSON.stringify(ids) &&
+          map.querySourceFeatures('walk-area').length > 0 &&
+          map.querySourceFeatures('accuracy').length > 0
+        );
+      },
+      first.map((c) => c.id).sort(),
+      { timeout: 30_000 },
+    );
     // Choosing another card selects its route.
     await page.locator('.site-card').nth(1).click();
     assert.ok((await cards(page))[1].selected);

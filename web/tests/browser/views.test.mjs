@@ -156,12 +156,17 @@ describe('planner and dispatcher views', { timeout: 300_000 }, () => {
     assert.match(text, /应急单位（直线距离）/);
     const minutes = (await page.locator('#dispatch-output .resources li strong').allInnerTexts()).map(parseFloat);
     assert.deepEqual(minutes, [...minutes].sort((a, b) => a - b));
-    await page.locator('#dispatch-output .resources li').nth(1).hover();
-    const selected = await page.evaluate(() =>
-      window.redgridMap.querySourceFeatures('routes').filter((f) => f.properties.selected).map((f) => f.properties.id),
-    );
     const second = await page.locator('#dispatch-output .resources li').nth(1).getAttribute('data-site');
-    assert.ok(selected.length > 0 && selected.every((id) => id === second), `${selected} vs ${second}`);
+    await page.locator('#dispatch-output .resources li').nth(1).hover();
+    // The routes source is refilled in the map's worker: wait for the hovered one.
+    await page.waitForFunction(
+      (id) => {
+        const selected = window.redgridMap.querySourceFeatures('routes').filter((f) => f.properties.selected);
+        return selected.length > 0 && selected.every((f) => f.properties.id === id);
+      },
+      second,
+      { timeout: 30_000 },
+    );
     await screenshot(page, 'dispatcher-incident');
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(consoleErrors, []);
