@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::geo::{Crs, LonLat};
 use crate::locate::locate as locate_point;
 use crate::model::{Id, SiteKind};
-use crate::reach::{reach_target, route, search};
+use crate::reach::{reach_target, search};
 
 const EMERGENCY: [&str; 3] = ["police", "fire", "hospital"];
 const EMERGENCY_PER_CATEGORY: usize = 2;
@@ -126,17 +126,11 @@ pub async fn dispatch(
                             if r.dist_dm > budget_dm {
                                 return None;
                             }
+                            let mut line =
+                                super::reach::walk_line(&state, search_state, &origin, placed, &r);
                             // From the resource to the incident.
-                            let path = route(
-                                &state.graph,
-                                search_state,
-                                &origin,
-                                &placed.snaps,
-                                placed.point,
-                                &r,
-                            );
-                            let line = path.iter().rev().map(|&p| super::reach::lon_lat(&state, p));
-                            Some((r.dist_dm, i, line.collect()))
+                            line.reverse();
+                            Some((r.dist_dm, i, line))
                         })
                         .collect()
                 });

@@ -33,7 +33,26 @@ pub struct Snapped {
     offset_m: f64,
 }
 
-pub(super) fn lon_lat(state: &AppState, p: [f64; 2]) -> [f64; 2] {
+/// The walk found by the last search from `origin` to a placed target, lon/lat.
+pub(super) fn walk_line(
+    state: &AppState,
+    search_state: &crate::reach::SearchState,
+    origin: &Placed,
+    target: &Placed,
+    reached: &crate::reach::Reached,
+) -> Vec<[f64; 2]> {
+    let path = route(
+        &state.graph,
+        search_state,
+        origin,
+        &target.snaps,
+        target.point,
+        reached,
+    );
+    path.iter().map(|&p| lon_lat(state, p)).collect()
+}
+
+fn lon_lat(state: &AppState, p: [f64; 2]) -> [f64; 2] {
     let ll = state.indexes.projection.unproject(p[0], p[1]).rounded7();
     [ll.lon(), ll.lat()]
 }
@@ -178,16 +197,8 @@ pub async fn nearest(
             .filter_map(|(i, reached)| {
                 let site = &ds.sites[*i];
                 let placed = state.targets.sites[*i].as_ref()?;
-                let path = route(
-                    &state.graph,
-                    search_state,
-                    &origin,
-                    &placed.snaps,
-                    placed.point,
-                    reached,
-                );
+                let coords = walk_line(&state, search_state, &origin, placed, reached);
                 let walk_m = f64::from(reached.dist_dm) / 10.0;
-                let coords: Vec<[f64; 2]> = path.iter().map(|&p| lon_lat(&state, p)).collect();
                 let p = &site.props;
                 Some(json!({
                     "type": "Feature",
