@@ -28,6 +28,8 @@ pub enum Command {
     /// static hosting.
     #[command(name = "export-pmtiles")]
     ExportPmtiles(ExportPmtilesArgs),
+    /// Import layer files or data directories into PostGIS, in one transaction.
+    Import(ImportArgs),
     /// Generate synthetic demo data, deterministically from a seed.
     #[command(name = "gen-demo", subcommand)]
     GenDemo(GenDemoCommand),
@@ -78,6 +80,10 @@ pub struct ServeConfig {
     /// Directory of the district's data files.
     #[arg(long, env = "REDGRID_DATA", default_value = "./data/geojson")]
     pub data: PathBuf,
+    /// Serve the district's PostGIS database instead of `--data` (migrated first;
+    /// load it with `redgrid import`).
+    #[arg(long, env = "REDGRID_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// Address to listen on.
     #[arg(long, env = "REDGRID_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -127,6 +133,28 @@ pub struct ServeConfig {
     /// where residents' phones cannot reach them anyway).
     #[arg(long, env = "REDGRID_NO_NAVIGATION_APPS")]
     pub no_navigation_apps: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The district's database (`postgres://user@host:port/db`); migrated first.
+    #[arg(long, env = "REDGRID_DATABASE_URL")]
+    pub database_url: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub mode: crate::store::postgis::import::Mode,
+    /// The datum of the files' coordinates: wgs84, gcj02, bd09 or cgcs2000
+    /// (treated as WGS-84).
+    #[arg(long, default_value = "wgs84", value_parser = parse_crs)]
+    pub crs: crate::geo::Crs,
+    /// Layer files (named as in a data directory, e.g. `sites.geojson`) or data
+    /// directories, whose known files are all imported.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+fn parse_crs(s: &str) -> Result<crate::geo::Crs, String> {
+    s.parse()
+        .map_err(|()| format!("expected one of {}", crate::geo::Crs::NAMES.join(", ")))
 }
 
 #[derive(Debug, Clone, Args)]

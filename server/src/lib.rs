@@ -31,9 +31,25 @@ use crate::store::{Dataset, Store};
 
 /// Loads the data and tokens a `serve` configuration names and builds the state.
 pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
-    let mut dataset = Dataset::load(&config.data, config.profile)?;
+    let dataset = Dataset::load(&config.data, config.profile)?;
+    state_with(Store::Memory(dataset), config)
+}
+
+/// As [`build_state`], from the database when the configuration names one.
+pub async fn open_state(config: &ServeConfig) -> error::Result<AppState> {
+    match &config.database_url {
+        Some(url) => {
+            let pool = store::postgis::open(url).await?;
+            let dataset = store::postgis::load(&pool, config.profile).await?;
+            state_with(Store::Postgis { dataset, pool }, config)
+        }
+        None => build_state(config),
+    }
+}
+
+fn state_with(mut store: Store, config: &ServeConfig) -> error::Result<AppState> {
     if let Some(network) = &config.network {
-        dataset.replace_network(network)?;
+        store.dataset_mut().replace_network(network)?;
     }
     let tokens = match &config.tokens_file {
         Some(path) => auth::read_tokens(path)?,
@@ -44,7 +60,7 @@ pub fn build_state(config: &ServeConfig) -> error::Result<AppState> {
         None => store::ScenarioStore::in_memory(),
     };
     Ok(AppState::new(
-        Store::Memory(dataset),
+        store,
         tokens,
         config.profile,
         config.public_boundaries,
@@ -79,6 +95,7 @@ fn reading(
 ) -> ServeConfig {
     ServeConfig {
         data: data.to_owned(),
+        database_url: None,
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         network: network.map(Path::to_owned),
         profile,

@@ -55,6 +55,7 @@ fn main() -> ExitCode {
                 w.largest_bytes
             );
         }),
+        Command::Import(args) => import(&args),
         Command::GenDemo(GenDemoCommand::Network {
             seed,
             data,
@@ -119,18 +120,50 @@ fn gen_district(
     Ok(())
 }
 
+fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
+    use redgrid::store::postgis;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let started = std::time::Instant::now();
+        let pool = postgis::open(&args.database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let changes = postgis::import::import(&pool, &args.paths, args.mode, args.crs)
+            .await
+            .map_err(|e| format!("nothing was imported: {e}"))?;
+        for c in &changes {
+            println!(
+                "{}: {} added, {} changed, {} removed, {} unchanged; data version {}",
+                c.layer, c.added, c.changed, c.removed, c.unchanged, c.data_version
+            );
+        }
+        eprintln!(
+            "imported {} layers in {:.1} s",
+            changes.len(),
+            started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    })
+}
+
 fn serve(config: ServeConfig) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let started = std::time::Instant::now();
-        let mut state = redgrid::build_state(&config).map_err(|e| e.to_string())?;
+        let mut state = redgrid::open_state(&config)
+            .await
+            .map_err(|e| e.to_string())?;
         if let Some(source) = &config.basemap {
             let basemap = redgrid::basemap::open(source, config.basemap_crs).await?;
             tracing::info!(?basemap, "basemap");
             state = state.with_basemap(basemap);
         }
         tracing::info!(
-            data = %config.data.display(),
+            backend = state.store.backend(),
+            data = %match config.database_url {
+                Some(_) => "the database".to_owned(),
+                None => config.data.display().to_string(),
+            },
             profile = ?config.profile,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "data loaded"

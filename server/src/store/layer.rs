@@ -96,6 +96,8 @@ pub struct LayerData {
     pub synthetic: bool,
     pub bbox: Option<BBox>,
     pub items: Vec<LayerItem>,
+    /// When its source last changed, where known.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 impl LayerData {

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::layer::{LayerData, LayerId, LayerItem};
+use super::source::Source;
 use crate::error::{Error, Result};
 use crate::geo::{BBox, LonLat};
 use crate::model::Feature;
@@ -72,7 +73,7 @@ impl FromGeometry for LineString<f64> {
 /// Reads one GeoJSON layer. `id_of` gives a feature's stable id (its position for
 /// layers without ids).
 pub fn read_layer<P, G>(
-    dir: &Path,
+    source: &dyn Source,
     layer: LayerId,
     id_of: impl Fn(&P, usize) -> String,
     synthetic_of: impl Fn(&P) -> bool,
@@ -82,9 +83,14 @@ where
     G: FromGeometry + geo::BoundingRect<f64>,
     G::Output: Into<Option<geo::Rect<f64>>>,
 {
-    let file = layer.file_name();
-    match read_optional(&dir.join(&file))? {
-        Some(bytes) => parse_layer(&file, &bytes, id_of, synthetic_of),
+    let name = layer.file_name();
+    match source.file(&name)? {
+        Some(file) => {
+            let (features, mut data) = parse_layer(&name, &file.bytes, id_of, synthetic_of)?;
+            data.version.clone_from(&file.version);
+            data.modified = file.modified;
+            Ok((features, data))
+        }
         None => Ok((Vec::new(), LayerData::empty())),
     }
 }
@@ -187,14 +193,17 @@ fn check_coordinates(geometry: &Geometry<f64>) -> std::result::Result<(), String
 }
 
 /// Reads a JSON array of records (personal-data files); absent → empty.
-pub fn read_records<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<(Vec<T>, String)> {
-    let Some(bytes) = read_optional(&dir.join(file))? else {
+pub fn read_records<T: DeserializeOwned>(
+    source: &dyn Source,
+    file: &str,
+) -> Result<(Vec<T>, String)> {
+    let Some(found) = source.file(file)? else {
         return Ok((Vec::new(), "0".to_owned()));
     };
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let mut de = serde_json::Deserializer::from_slice(&found.bytes);
     let records = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::InvalidFile {
         file: file.to_owned(),
         reason: format!("at `{}`: {}", e.path(), e.inner()),
     })?;
-    Ok((records, content_version(&bytes)))
+    Ok((records, found.version.clone()))
 }

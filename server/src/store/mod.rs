@@ -7,6 +7,7 @@ mod layer;
 mod load;
 pub mod postgis;
 mod scenarios;
+mod source;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -14,6 +15,7 @@ use std::path::Path;
 pub use layer::{LayerData, LayerId, LayerItem};
 pub use load::content_version;
 pub use scenarios::{SavedScenario, ScenarioStore};
+pub use source::{DirSource, MemorySource, Source, SourceFile};
 
 use crate::config::Profile;
 use crate::error::{Error, Result};
@@ -97,11 +99,16 @@ impl Dataset {
         if !dir.is_dir() {
             return Err(Error::MissingDataDir(dir.to_owned()));
         }
+        Self::from_source(&DirSource(dir), profile)
+    }
+
+    /// Loads every layer file `source` holds, with the checks of [`Dataset::load`].
+    pub fn from_source(source: &dyn Source, profile: Profile) -> Result<Self> {
         let mut ds = Dataset::default();
         macro_rules! layer {
             ($field:ident, $layer:expr) => {{
                 let (features, data) = load::read_layer(
-                    dir,
+                    source,
                     $layer,
                     |p: &_, _| HasId::id(p).to_string(),
                     |p: &_| HasId::synthetic(p),
@@ -119,27 +126,23 @@ impl Dataset {
         layer!(buildings, LayerId::Buildings);
         layer!(sites, LayerId::Sites);
         let (network, data) =
-            load::read_layer(dir, LayerId::WalkNetwork, network_id, network_synthetic)?;
+            load::read_layer(source, LayerId::WalkNetwork, network_id, network_synthetic)?;
         ds.network = network;
         ds.network_file = LayerId::WalkNetwork.file_name();
         ds.layers.insert(LayerId::WalkNetwork, data);
 
         if profile == Profile::Internal {
-            let (workers, version) = load::read_records(dir, "workers.json")?;
+            let (workers, version) = load::read_records(source, "workers.json")?;
             ds.workers = workers;
             ds.personal_versions.insert("workers", version);
-            let (heads, version) = load::read_records(dir, "building_heads.json")?;
+            let (heads, version) = load::read_records(source, "building_heads.json")?;
             ds.building_heads = heads;
             ds.personal_versions.insert("building_heads", version);
         }
-        ds.data_date = LayerId::ALL
-            .iter()
-            .filter_map(|l| {
-                std::fs::metadata(dir.join(l.file_name()))
-                    .ok()?
-                    .modified()
-                    .ok()
-            })
+        ds.data_date = ds
+            .layers
+            .values()
+            .filter_map(|l| l.modified)
             .max()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map(|d| crate::model::beijing_date(d.as_secs() as i64));
@@ -204,19 +207,40 @@ impl Dataset {
 /// The data source a server reads from.
 #[derive(Debug)]
 pub enum Store {
+    /// Files loaded once, read-only.
     Memory(Dataset),
+    /// The district's database, read into memory, and the pool writes go through.
+    Postgis {
+        dataset: Dataset,
+        pool: sqlx::PgPool,
+    },
 }
 
 impl Store {
     pub fn backend(&self) -> &'static str {
         match self {
             Store::Memory(_) => "memory",
+            Store::Postgis { .. } => "postgis",
         }
     }
 
     pub fn dataset(&self) -> &Dataset {
         match self {
-            Store::Memory(ds) => ds,
+            Store::Memory(ds) | Store::Postgis { dataset: ds, .. } => ds,
+        }
+    }
+
+    pub fn dataset_mut(&mut self) -> &mut Dataset {
+        match self {
+            Store::Memory(ds) | Store::Postgis { dataset: ds, .. } => ds,
+        }
+    }
+
+    /// The database writes go to, if any.
+    pub fn pool(&self) -> Option<&sqlx::PgPool> {
+        match self {
+            Store::Memory(_) => None,
+            Store::Postgis { pool, .. } => Some(pool),
         }
     }
 }

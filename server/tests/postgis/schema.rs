@@ -4,38 +4,10 @@
 //! hierarchy's foreign keys refuse a dangling id at commit; geometry sent as WKB
 //! (geozero) is what PostGIS measures and what comes back.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use redgrid::store::postgis;
-use sqlx::{Executor, PgPool, Row};
+use sqlx::{Executor, Row};
 
-/// A fresh, empty database on the test cluster; `None` (with a note) when there is
-/// no cluster, unless `REDGRID_REQUIRE_DATABASE=1`, as the test command sets.
-async fn fresh_database() -> Option<PgPool> {
-    let Ok(url) = std::env::var("REDGRID_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var("REDGRID_REQUIRE_DATABASE").as_deref() != Ok("1"),
-            "REDGRID_TEST_DATABASE_URL is not set"
-        );
-        eprintln!("skipped: no REDGRID_TEST_DATABASE_URL (scripts/test starts PostGIS)");
-        return None;
-    };
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "redgrid_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let admin = postgis::connect(&url).await.unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    Some(postgis::connect(&format!("{base}/{name}")).await.unwrap())
-}
+use super::fresh_database;
 
 #[tokio::test]
 async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
