@@ -25,3 +25,6 @@ ALTER TABLE building_heads DROP CONSTRAINT building_heads_ord_key,
     ADD CONSTRAINT building_heads_ord_key UNIQUE (ord) DEFERRABLE INITIALLY DEFERRED;
 
 ALTER TABLE building_heads DROP COLUMN building_id;
+
+-- Tokens change too: replicas re-read them when this version moves.
+INSERT INTO layer_versions (layer) VALUES ('api_tokens');

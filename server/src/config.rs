@@ -30,6 +30,9 @@ pub enum Command {
     ExportPmtiles(ExportPmtilesArgs),
     /// Import layer files or data directories into PostGIS, in one transaction.
     Import(ImportArgs),
+    /// The database's audit log of changes.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Generate synthetic demo data, deterministically from a seed.
     #[command(name = "gen-demo", subcommand)]
     GenDemo(GenDemoCommand),
@@ -237,13 +240,37 @@ pub struct ExportPmtilesArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Undo one change: its record goes back to how it was before, if nothing has
+    /// changed it since. The undoing is logged too.
+    Revert {
+        /// The audit entry's id.
+        id: i64,
+        #[arg(long, env = "REDGRID_DATABASE_URL")]
+        database_url: String,
+        /// Who is reverting, as the audit log will name them.
+        #[arg(long, default_value = "redgrid audit revert")]
+        actor: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Create a token with a role; the token is printed as the last line, only once.
+    /// Create a token with a role, in a tokens file or the database; the token is
+    /// printed as the last line, only once.
     Create {
         #[arg(long, value_enum)]
         role: Role,
-        #[arg(long, env = "REDGRID_TOKENS_FILE")]
-        tokens_file: PathBuf,
+        #[arg(
+            long,
+            env = "REDGRID_TOKENS_FILE",
+            required_unless_present = "database_url",
+            conflicts_with = "database_url"
+        )]
+        tokens_file: Option<PathBuf>,
+        /// Keep the token in the district's database (replicas pick it up).
+        #[arg(long, env = "REDGRID_DATABASE_URL")]
+        database_url: Option<String>,
         /// A note on who or what holds the token.
         #[arg(long, default_value = "")]
         label: String,

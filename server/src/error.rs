@@ -24,6 +24,9 @@ pub enum Error {
     Tokens { path: PathBuf, reason: String },
     #[error("database: {0}")]
     Database(String),
+    /// The database refused a change (a constraint, a missing record, a conflict).
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

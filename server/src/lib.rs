@@ -40,8 +40,21 @@ pub async fn open_state(config: &ServeConfig) -> error::Result<AppState> {
     match &config.database_url {
         Some(url) => {
             let pool = store::postgis::open(url).await?;
-            let dataset = store::postgis::load(&pool, config.profile).await?;
-            state_with(Store::Postgis { dataset, pool }, config)
+            let (dataset, versions) = store::postgis::load(&pool, config.profile).await?;
+            let database_tokens = store::postgis::tokens(&pool).await?;
+            let state = state_with(
+                Store::Postgis {
+                    dataset,
+                    pool,
+                    versions,
+                },
+                config,
+            )?;
+            state.replica.keep_file_tokens(state.tokens.entries());
+            let mut all = state.tokens.entries();
+            all.extend(database_tokens);
+            state.tokens.replace(all);
+            Ok(state)
         }
         None => build_state(config),
     }

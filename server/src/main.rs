@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use redgrid::config::{Cli, Command, GenDemoCommand, ServeConfig, TokenCommand};
+use redgrid::auth::Role;
+use redgrid::config::{AuditCommand, Cli, Command, GenDemoCommand, ServeConfig, TokenCommand};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -20,17 +21,19 @@ fn main() -> ExitCode {
         Command::Token(TokenCommand::Create {
             role,
             tokens_file,
+            database_url,
             label,
-        }) => redgrid::auth::append_token(&tokens_file, role, &label)
-            .map(|token| {
-                eprintln!(
-                    "created a {} token in {}; it is shown once:",
-                    role.as_str(),
-                    tokens_file.display()
-                );
-                println!("{token}");
-            })
-            .map_err(|e| e.to_string()),
+        }) => create_token(
+            role,
+            tokens_file.as_deref(),
+            database_url.as_deref(),
+            &label,
+        ),
+        Command::Audit(AuditCommand::Revert {
+            id,
+            database_url,
+            actor,
+        }) => revert(id, &database_url, &actor),
         Command::Coverage(args) => redgrid::coverage_report(&args).and_then(|body| {
             use std::io::Write;
             match &args.out {
@@ -120,6 +123,52 @@ fn gen_district(
     Ok(())
 }
 
+fn create_token(
+    role: Role,
+    tokens_file: Option<&std::path::Path>,
+    database_url: Option<&str>,
+    label: &str,
+) -> Result<(), String> {
+    let (token, place) = match (tokens_file, database_url) {
+        (Some(file), _) => (
+            redgrid::auth::append_token(file, role, label).map_err(|e| e.to_string())?,
+            file.display().to_string(),
+        ),
+        (None, Some(url)) => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let token = runtime.block_on(async {
+                let pool = redgrid::store::postgis::open(url).await?;
+                redgrid::store::postgis::create_token(&pool, role, label).await
+            });
+            (token.map_err(|e| e.to_string())?, "the database".to_owned())
+        }
+        (None, None) => return Err("give --tokens-file or --database-url".to_owned()),
+    };
+    eprintln!(
+        "created a {} token in {place}; it is shown once:",
+        role.as_str()
+    );
+    println!("{token}");
+    Ok(())
+}
+
+fn revert(id: i64, database_url: &str, actor: &str) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let pool = redgrid::store::postgis::open(database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let written = redgrid::store::postgis::edit::revert(&pool, id, actor)
+            .await
+            .map_err(|e| format!("not reverted: {e}"))?;
+        println!(
+            "reverted audit entry {id} as entry {}; data version {}",
+            written.audit_id, written.data_version
+        );
+        Ok(())
+    })
+}
+
 fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
     use redgrid::store::postgis;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -180,7 +229,14 @@ fn serve(config: ServeConfig) -> Result<(), String> {
             })?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         tracing::info!("serving on http://{address}");
-        axum::serve(listener, redgrid::app(state))
+        let app = if state.store.pool().is_some() {
+            let live = redgrid::http::live::LiveApp::new(state);
+            live.spawn_listener();
+            live.router()
+        } else {
+            redgrid::app(state)
+        };
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| e.to_string())

@@ -5,6 +5,7 @@ mod sessions;
 mod token_file;
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -104,22 +105,40 @@ pub fn new_token() -> std::io::Result<String> {
     ))
 }
 
-/// Known tokens by hash. The memory backend fills it from a file; PostGIS from a table.
+/// Known tokens by hash: from a tokens file, and with PostGIS from its `api_tokens`
+/// table too.
+/// Clones share one set, which [`TokenStore::replace`] swaps for all of them.
 #[derive(Debug, Default, Clone)]
 pub struct TokenStore {
-    roles_by_hash: HashMap<String, Role>,
+    roles_by_hash: Arc<RwLock<HashMap<String, Role>>>,
 }
 
 impl TokenStore {
     pub fn from_hashes(entries: impl IntoIterator<Item = (String, Role)>) -> Self {
         Self {
-            roles_by_hash: entries.into_iter().collect(),
+            roles_by_hash: Arc::new(RwLock::new(entries.into_iter().collect())),
         }
     }
 
     /// The role of a presented token, if it is known.
     pub fn role_of(&self, token: &str) -> Option<Role> {
-        self.roles_by_hash.get(&hash_token(token)).copied()
+        let hash = hash_token(token);
+        self.roles_by_hash.read().ok()?.get(&hash).copied()
+    }
+
+    /// Every (hash, role) held.
+    pub fn entries(&self) -> Vec<(String, Role)> {
+        self.roles_by_hash.read().map_or_else(
+            |_| Vec::new(),
+            |m| m.iter().map(|(h, r)| (h.clone(), *r)).collect(),
+        )
+    }
+
+    /// Replaces the set for every clone.
+    pub fn replace(&self, entries: impl IntoIterator<Item = (String, Role)>) {
+        if let Ok(mut m) = self.roles_by_hash.write() {
+            *m = entries.into_iter().collect();
+        }
     }
 }
 

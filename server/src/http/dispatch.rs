@@ -71,6 +71,7 @@ fn site_brief(state: &AppState, i: usize) -> Value {
 pub async fn dispatch(
     State(state): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     Valid(query): Valid<DispatchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let ds = state.store.dataset();
@@ -87,7 +88,7 @@ pub async fn dispatch(
         unmasked,
         state.profile,
     );
-    audit_unmasked(&caller, &located_answer, "dispatch");
+    audit_unmasked(&state, caller, &headers, &located_answer, "dispatch");
 
     // The community's paired units and governance committees.
     let community: Option<Id> = located_answer

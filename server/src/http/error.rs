@@ -55,6 +55,15 @@ pub enum ApiError {
     /// A store the request needs cannot be written now.
     #[error("{0}")]
     Unavailable(String),
+    /// `If-Match` named a version the record no longer has.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// The change contradicts what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// Known, but not served by this server.
+    #[error("{0}")]
+    NotImplemented(String),
     /// The server is at capacity for this kind of request.
     #[error("{0}")]
     Busy(String),
@@ -103,6 +112,17 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unprocessable",
                 "Cannot answer for this input",
+            ),
+            ApiError::PreconditionFailed(_) => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "Precondition failed",
+            ),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::NotImplemented(_) => (
+                StatusCode::NOT_IMPLEMENTED,
+                "not-implemented",
+                "Not implemented",
             ),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy"),
             ApiError::Unavailable(_) => (

@@ -28,6 +28,8 @@ pub struct Health {
     counts: Counts,
     /// Data version of each layer.
     versions: BTreeMap<&'static str, String>,
+    /// Times the data was reloaded after a change in the database since start.
+    reloads: u64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -73,6 +75,7 @@ impl Health {
                 network_edges: graph.edge_count(),
             },
             versions: ds.versions(),
+            reloads: 0,
         }
     }
 }
@@ -81,5 +84,8 @@ impl Health {
 #[utoipa::path(get, path = "/api/v1/health", tag = "service",
     responses((status = 200, description = "The server is up", body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
-    Json(state.health.clone())
+    Json(Health {
+        reloads: state.replica.reloads(),
+        ..state.health.clone()
+    })
 }

@@ -144,6 +144,7 @@ impl PersonOut {
 pub async fn locate(
     State(state): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     Valid(query): Valid<LocateQuery>,
 ) -> Result<Json<LocateResponse>, ApiError> {
     let ds = state.store.dataset();
@@ -151,7 +152,7 @@ pub async fn locate(
         .map_err(|e| ApiError::NotFound(format!("{e}: {}", query.point.rounded7())))?;
     let unmasked = caller.may_read_personal_data();
     let response = describe(ds, &located, query, unmasked, state.profile);
-    audit_unmasked(&caller, &response, "locate");
+    audit_unmasked(&state, caller, &headers, &response, "locate");
     Ok(Json(response))
 }
 
@@ -161,17 +162,38 @@ impl LocateResponse {
     }
 }
 
-/// Logs, to the audit target, an answer that carried unmasked personal data.
-pub(super) fn audit_unmasked(caller: &Caller, response: &LocateResponse, endpoint: &str) {
-    if response.personal_data == "unmasked" {
-        tracing::info!(
-            target: "redgrid::audit",
-            role = ?caller.role(),
-            endpoint,
-            grid = response.grid.as_ref().map(|g| g.id.as_str()),
-            building = response.building.as_ref().map(|b| b.id.as_str()),
-            "unmasked personal data read"
-        );
+/// Logs an answer that carried unmasked personal data: to the audit target, and
+/// with PostGIS to its audit log too (who, which endpoint, which grid and building).
+pub(super) fn audit_unmasked(
+    state: &AppState,
+    caller: Caller,
+    headers: &axum::http::HeaderMap,
+    response: &LocateResponse,
+    endpoint: &'static str,
+) {
+    if response.personal_data != "unmasked" {
+        return;
+    }
+    let actor = super::writes::actor(caller, headers);
+    let grid = response.grid.as_ref().map(|g| g.id.clone());
+    let building = response.building.as_ref().map(|b| b.id.clone());
+    tracing::info!(
+        target: "redgrid::audit",
+        actor,
+        endpoint,
+        grid = grid.as_deref(),
+        building = building.as_deref(),
+        "unmasked personal data read"
+    );
+    if let Some(pool) = state.store.pool().cloned() {
+        tokio::spawn(async move {
+            let record = serde_json::json!({"grid": grid, "building": building});
+            let logged =
+                crate::store::postgis::edit::log_read(&pool, &actor, endpoint, record).await;
+            if let Err(e) = logged {
+                tracing::warn!(error = %e, "unmasked read not written to the audit log");
+            }
+        });
     }
 }
 

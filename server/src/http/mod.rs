@@ -9,6 +9,7 @@ pub mod extract;
 mod health;
 mod heavy;
 mod layers;
+pub mod live;
 mod locate;
 mod ogc;
 mod openapi;
@@ -60,20 +61,22 @@ pub struct Inner {
     pub public_boundaries: bool,
     pub web_dir: PathBuf,
     /// Browser sessions opened with a token.
-    pub sessions: crate::auth::SessionStore,
+    pub sessions: Arc<crate::auth::SessionStore>,
     /// Places found by name, pinyin or initials.
     pub search: crate::search::SearchIndex,
     /// The vector tile layers and the cache of encoded tiles.
     pub tiles: crate::tileset::TileSet,
-    pub tile_cache: crate::tileset::TileCache,
+    pub tile_cache: Arc<crate::tileset::TileCache>,
     /// The basemap under the layers, if one is configured.
-    pub basemap: Option<crate::basemap::Basemap>,
+    pub basemap: Option<Arc<crate::basemap::Basemap>>,
     /// Saved what-if scenarios.
-    pub scenarios: crate::store::ScenarioStore,
+    pub scenarios: Arc<crate::store::ScenarioStore>,
     /// The default thresholds of catchments.
     pub catchment_rules: crate::coverage::CatchmentRules,
     /// Where walks past 15 minutes are computed.
-    pub heavy: heavy::HeavyPool,
+    pub heavy: Arc<heavy::HeavyPool>,
+    /// Reloads of the data, kept across them.
+    pub replica: Arc<live::Replica>,
     health: health::Health,
 }
 
@@ -123,10 +126,10 @@ impl AppState {
             profile == Profile::Internal || public_boundaries,
         );
         Self(Arc::new(Inner {
-            sessions: crate::auth::SessionStore::default(),
+            sessions: Arc::default(),
             search,
             tiles,
-            tile_cache: crate::tileset::TileCache::new(TILE_CACHE_BYTES),
+            tile_cache: Arc::new(crate::tileset::TileCache::new(TILE_CACHE_BYTES)),
             areas,
             store,
             indexes,
@@ -137,8 +140,9 @@ impl AppState {
             profile,
             public_boundaries,
             web_dir,
-            heavy: heavy::HeavyPool::default(),
-            scenarios: crate::store::ScenarioStore::in_memory(),
+            heavy: Arc::default(),
+            replica: Arc::default(),
+            scenarios: Arc::new(crate::store::ScenarioStore::in_memory()),
             basemap: None,
             catchment_rules: crate::coverage::CatchmentRules::default(),
             health,
@@ -148,7 +152,7 @@ impl AppState {
     /// The same state, saving scenarios in `store` (right after construction only).
     pub fn with_scenarios(mut self, store: crate::store::ScenarioStore) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            inner.scenarios = store;
+            inner.scenarios = Arc::new(store);
         }
         self
     }
@@ -165,7 +169,7 @@ impl AppState {
     /// The same state with a basemap (right after construction only).
     pub fn with_basemap(mut self, basemap: crate::basemap::Basemap) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            inner.basemap = Some(basemap);
+            inner.basemap = Some(Arc::new(basemap));
         }
         self
     }
@@ -177,6 +181,29 @@ impl AppState {
             inner.catchment_rules = rules;
         }
         self
+    }
+
+    /// The same configuration over new data: tokens, sessions, saved scenarios, the
+    /// tile cache, the basemap and the reload counter carry over.
+    pub fn rebuilt(&self, store: Store) -> Self {
+        let mut next = Self::new(
+            store,
+            self.tokens.clone(),
+            self.profile,
+            self.public_boundaries,
+            self.web_dir.clone(),
+        );
+        if let Some(inner) = Arc::get_mut(&mut next.0) {
+            inner.sessions = self.sessions.clone();
+            inner.scenarios = self.scenarios.clone();
+            inner.tile_cache = self.tile_cache.clone();
+            inner.basemap = self.basemap.clone();
+            inner.heavy = self.heavy.clone();
+            inner.replica = self.replica.clone();
+            inner.catchment_rules = self.catchment_rules;
+            inner.health.navigation_apps = self.health.navigation_apps;
+        }
+        next
     }
 
     /// Finds the snaps of the isochrone lattices of the default spacings (10, 20 and

@@ -39,6 +39,8 @@ use utoipa::{Modify, OpenApi};
         super::writes::update_worker,
         super::writes::delete_worker,
         super::writes::update_grid,
+        super::writes::update_building,
+        super::writes::get_site,
         super::writes::import,
         super::ogc::landing,
         super::ogc::conformance,

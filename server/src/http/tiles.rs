@@ -242,7 +242,7 @@ pub async fn basemap_tile(
     State(state): State<AppState>,
     PathParams((z, x, y)): PathParams<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let Some(basemap @ crate::basemap::Basemap::Pmtiles { .. }) = &state.basemap else {
+    let Some(basemap @ crate::basemap::Basemap::Pmtiles { .. }) = state.basemap.as_deref() else {
         return Err(ApiError::NotFound(
             "no local basemap is configured (--basemap FILE.pmtiles)".to_owned(),
         ));
@@ -272,7 +272,7 @@ pub async fn basemap_tile(
 /// The style's basemap source, when one is configured.
 fn basemap_source(state: &AppState, base: &str) -> Option<Value> {
     use crate::basemap::Basemap;
-    Some(match state.basemap.as_ref()? {
+    Some(match state.basemap.as_deref()? {
         Basemap::Url { template } => {
             json!({"type": "raster", "tiles": [template], "tileSize": 256})
         }

@@ -213,6 +213,8 @@ pub enum Store {
     Postgis {
         dataset: Dataset,
         pool: sqlx::PgPool,
+        /// The data versions `dataset` was read at.
+        versions: postgis::Versions,
     },
 }
 

@@ -190,9 +190,13 @@ async fn the_fixture_served_from_postgis_answers_as_from_its_files() {
     let memory = state(Store::Memory(
         Dataset::load(&fixture(), Profile::Internal).unwrap(),
     ));
-    let dataset = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let (dataset, versions) = postgis::load(&pool, Profile::Internal).await.unwrap();
     assert_eq!(dataset.versions()["sites"], "2");
-    let database = state(Store::Postgis { dataset, pool });
+    let database = state(Store::Postgis {
+        dataset,
+        pool,
+        versions,
+    });
     assert_same_answers(&memory, &database).await;
 }
 
@@ -206,9 +210,13 @@ async fn the_demo_district_served_from_postgis_answers_as_from_its_files() {
     let memory = state(Store::Memory(
         Dataset::load(&demo(), Profile::Internal).unwrap(),
     ));
-    let dataset = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let (dataset, versions) = postgis::load(&pool, Profile::Internal).await.unwrap();
     assert_eq!(dataset.sites.len(), memory.store.dataset().sites.len());
-    let database = state(Store::Postgis { dataset, pool });
+    let database = state(Store::Postgis {
+        dataset,
+        pool,
+        versions,
+    });
     assert_same_answers(&memory, &database).await;
 }
 
@@ -219,9 +227,9 @@ async fn the_public_profile_reads_no_personal_data_from_the_database() {
     };
     postgis::migrate(&pool).await.unwrap();
     import(&pool, &[&fixture()], Mode::Upsert).await;
-    let public = postgis::load(&pool, Profile::Public).await.unwrap();
+    let public = postgis::load(&pool, Profile::Public).await.unwrap().0;
     assert!(public.workers.is_empty() && public.building_heads.is_empty());
-    let internal = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let internal = postgis::load(&pool, Profile::Internal).await.unwrap().0;
     assert!(!internal.workers.is_empty() && !internal.building_heads.is_empty());
 }
 
@@ -267,14 +275,14 @@ async fn imports_change_what_they_name_and_versions_move_only_on_change() {
         first["geometry"]["coordinates"][0] = Value::from(121.3871);
         features.push(first);
     });
-    let before = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let before = postgis::load(&pool, Profile::Internal).await.unwrap().0;
     let changes = import(&pool, &[&sites], Mode::Upsert).await;
     assert_eq!(changes.len(), 1);
     let c = &changes[0];
     assert_eq!((c.layer, c.added, c.changed, c.removed), ("sites", 1, 1, 0));
     assert_eq!(c.unchanged, before.sites.len() - 1);
     assert_eq!(c.data_version, 3);
-    let after = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let after = postgis::load(&pool, Profile::Internal).await.unwrap().0;
     assert_eq!(after.sites.len(), before.sites.len() + 1);
     assert_eq!(after.sites[0].props.name, "改名的站点");
     assert_eq!(after.sites.last().unwrap().props.id.to_string(), "S-NEW-1");
@@ -297,7 +305,7 @@ async fn imports_change_what_they_name_and_versions_move_only_on_change() {
     // Replace-layer: the file is the whole layer.
     let changes = import(&pool, &[&sites], Mode::ReplaceLayer).await;
     assert_eq!(changes[0].removed, before.sites.len() - 1);
-    let replaced = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let replaced = postgis::load(&pool, Profile::Internal).await.unwrap().0;
     let ids: Vec<String> = replaced
         .sites
         .iter()
@@ -361,7 +369,7 @@ async fn gcj02_files_are_stored_in_wgs84() {
     };
     postgis::migrate(&pool).await.unwrap();
     import(&pool, &[&fixture()], Mode::Upsert).await;
-    let stored = postgis::load(&pool, Profile::Internal).await.unwrap();
+    let stored = postgis::load(&pool, Profile::Internal).await.unwrap().0;
     let site = &stored.sites[0];
     let wgs = redgrid::geo::LonLat::new(site.geometry.x(), site.geometry.y()).unwrap();
     let shifted = Crs::Gcj02.from_wgs84(wgs);
@@ -373,7 +381,12 @@ async fn gcj02_files_are_stored_in_wgs84() {
     postgis::import::import(&pool, &[sites], Mode::Upsert, Crs::Gcj02)
         .await
         .unwrap();
-    let back = postgis::load(&pool, Profile::Internal).await.unwrap().sites[0].geometry;
+    let back = postgis::load(&pool, Profile::Internal)
+        .await
+        .unwrap()
+        .0
+        .sites[0]
+        .geometry;
     assert!(
         (back.x() - wgs.lon()).abs() < 1e-9 && (back.y() - wgs.lat()).abs() < 1e-9,
         "{back:?} is {wgs:?}, given in GCJ-02 as {shifted:?}"

@@ -6,6 +6,7 @@
 
 mod import;
 mod schema;
+mod writes;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -53,7 +53,7 @@ async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(versions, 11);
+    assert_eq!(versions, 12, "each layer, and the tokens");
 }
 
 #[tokio::test]

@@ -3,14 +3,17 @@
 //! needs a database and a deployment needs no extra files), reading every layer
 //! into a [`Dataset`], and importing files ([`import`]).
 
+pub mod edit;
 pub mod import;
 pub mod tables;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgConnection, PgPool, Row as _};
 
+use crate::auth::Role;
 use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::store::{Dataset, MemorySource, SourceFile};
@@ -26,7 +29,7 @@ pub const CHANNEL: &str = "redgrid_layers";
 pub async fn connect(url: &str) -> Result<PgPool> {
     PgPoolOptions::new()
         .max_connections(8)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(5))
         .connect(url)
         .await
         .map_err(|e| Error::Database(format!("cannot connect: {e}")))
@@ -47,9 +50,13 @@ pub async fn open(url: &str) -> Result<PgPool> {
     Ok(pool)
 }
 
+/// Each layer's (and the tokens') data version.
+pub type Versions = BTreeMap<String, i64>;
+
 /// Every layer the database holds, with the checks of a data directory; personal
-/// data only in the internal profile. Versions are the layers' data versions.
-pub async fn load(pool: &PgPool, profile: Profile) -> Result<Dataset> {
+/// data only in the internal profile. Layers carry their data versions, also
+/// returned for every layer as read.
+pub async fn load(pool: &PgPool, profile: Profile) -> Result<(Dataset, Versions)> {
     let mut db = pool
         .acquire()
         .await
@@ -59,7 +66,7 @@ pub async fn load(pool: &PgPool, profile: Profile) -> Result<Dataset> {
         .execute(&mut *db)
         .await
         .map_err(|e| Error::Database(format!("begin: {e}")))?;
-    let versions = versions(&mut db).await?;
+    let versions = stamped_versions(&mut db).await?;
     let mut source = MemorySource::default();
     for table in &TABLES {
         if table.personal() && profile == Profile::Public {
@@ -83,13 +90,28 @@ pub async fn load(pool: &PgPool, profile: Profile) -> Result<Dataset> {
         .execute(&mut *db)
         .await
         .map_err(|e| Error::Database(format!("commit: {e}")))?;
-    Dataset::from_source(&source, profile)
+    let dataset = Dataset::from_source(&source, profile)?;
+    Ok((
+        dataset,
+        versions.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+    ))
+}
+
+/// Each layer's data version.
+pub async fn versions(pool: &PgPool) -> Result<Versions> {
+    let mut db = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::Database(format!("acquire: {e}")))?;
+    Ok(stamped_versions(&mut db)
+        .await?
+        .into_iter()
+        .map(|(k, (v, _))| (k, v))
+        .collect())
 }
 
 /// Each layer's data version and when it changed (seconds since 1970).
-pub async fn versions(
-    db: &mut PgConnection,
-) -> Result<std::collections::HashMap<String, (i64, f64)>> {
+async fn stamped_versions(db: &mut PgConnection) -> Result<BTreeMap<String, (i64, f64)>> {
     let rows = sqlx::query(
         "SELECT layer, data_version, extract(epoch FROM changed_at)::float8 FROM layer_versions",
     )
@@ -138,4 +160,37 @@ pub async fn data_version(db: &mut PgConnection, layer: &str) -> Result<i64> {
         .fetch_one(db)
         .await
         .map_err(|e| Error::Database(format!("{layer} version: {e}")))
+}
+
+/// Tokens not revoked, by hash.
+pub async fn tokens(pool: &PgPool) -> Result<Vec<(String, Role)>> {
+    let rows = sqlx::query("SELECT token_hash, role FROM api_tokens WHERE revoked_at IS NULL")
+        .fetch_all(pool)
+        .await
+        .map_err(|e| Error::Database(format!("tokens: {e}")))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.get(0), Role::parse(r.get::<&str, _>(1))?)))
+        .collect())
+}
+
+/// Creates a token with `role`, keeps only its hash, and tells the replicas.
+pub async fn create_token(pool: &PgPool, role: Role, label: &str) -> Result<String> {
+    let token = crate::auth::new_token().map_err(|e| Error::Database(format!("token: {e}")))?;
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(|e| Error::Database(format!("begin: {e}")))?;
+    sqlx::query("INSERT INTO api_tokens (token_hash, role, label) VALUES ($1, $2, $3)")
+        .bind(crate::auth::hash_token(&token))
+        .bind(role.as_str())
+        .bind(label)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| Error::Database(format!("tokens: {e}")))?;
+    bump_version(&mut tx, "api_tokens").await?;
+    tx.commit()
+        .await
+        .map_err(|e| Error::Database(format!("commit: {e}")))?;
+    Ok(token)
 }

@@ -127,20 +127,53 @@ pub async fn read_rows(
         .await
         .map_err(database(table.name))?;
     rows.iter()
-        .map(|r| {
-            let props: String = r.get(1);
-            let wkb: Option<Vec<u8>> = r.get(2);
-            Ok(Row {
-                id: r.get(0),
-                props: serde_json::from_str(&props)
-                    .map_err(|e| Error::Database(format!("{}: properties: {e}", table.name)))?,
-                geometry: wkb
-                    .map(|bytes| geozero::wkb::Wkb(bytes).to_geo())
-                    .transpose()
-                    .map_err(|e| Error::Database(format!("{}: geometry: {e}", table.name)))?,
-            })
-        })
+        .map(|r| decode(table, r.get(0), r.get(1), r.get(2)))
         .collect()
+}
+
+/// A row from its stored parts: properties as JSON text, geometry as WKB.
+pub fn decode(table: &Table, id: Option<String>, props: &str, wkb: Option<Vec<u8>>) -> Result<Row> {
+    Ok(Row {
+        id,
+        props: serde_json::from_str(props)
+            .map_err(|e| Error::Database(format!("{}: properties: {e}", table.name)))?,
+        geometry: wkb
+            .map(|bytes| geozero::wkb::Wkb(bytes).to_geo())
+            .transpose()
+            .map_err(|e| Error::Database(format!("{}: geometry: {e}", table.name)))?,
+    })
+}
+
+/// A row as the audit log keeps it: a GeoJSON Feature, or the record itself.
+pub fn record_json(table: &Table, row: &Row) -> serde_json::Value {
+    if table.geometry {
+        feature_json(row)
+    } else {
+        row.props.clone()
+    }
+}
+
+/// The inverse of [`record_json`].
+pub fn row_from_record_json(
+    table: &Table,
+    id: Option<String>,
+    json: serde_json::Value,
+) -> Result<Row> {
+    if !table.geometry {
+        return Ok(Row {
+            id,
+            props: json,
+            geometry: None,
+        });
+    }
+    let invalid = |e: String| Error::Database(format!("{}: {e}", table.name));
+    let geometry = geojson::Geometry::from_json_value(json["geometry"].clone())
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok(Row {
+        id,
+        props: json["properties"].clone(),
+        geometry: Some(Geometry::try_from(geometry).map_err(|e| invalid(e.to_string()))?),
+    })
 }
 
 /// The rows as the file a data directory would hold: a FeatureCollection, or a JSON
