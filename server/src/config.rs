@@ -149,10 +149,21 @@ pub struct ImportArgs {
     /// (treated as WGS-84).
     #[arg(long, default_value = "wgs84", value_parser = parse_crs)]
     pub crs: crate::geo::Crs,
+    /// An overlap, gap or part outside its parent larger than this (m², each piece
+    /// on its own) refuses the import; smaller ones are reported and kept.
+    #[arg(long, default_value_t = crate::store::topology::DEFAULT_TOLERANCE_M2, value_parser = non_negative)]
+    pub topology_tolerance_m2: f64,
     /// Layer files (named as in a data directory, e.g. `sites.geojson`) or data
     /// directories, whose known files are all imported.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+fn non_negative(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number of square metres ≥ 0, got {s:?}")),
+    }
 }
 
 fn parse_crs(s: &str) -> Result<crate::geo::Crs, String> {

@@ -177,9 +177,18 @@ fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
         let pool = postgis::open(&args.database_url)
             .await
             .map_err(|e| e.to_string())?;
-        let changes = postgis::import::import(&pool, &args.paths, args.mode, args.crs)
+        let options = postgis::import::Options {
+            mode: args.mode,
+            crs: args.crs,
+            topology_tolerance_m2: args.topology_tolerance_m2,
+        };
+        let imported = postgis::import::import(&pool, &args.paths, options)
             .await
             .map_err(|e| format!("nothing was imported: {e}"))?;
+        for p in &imported.reported {
+            eprintln!("kept, within the tolerance: {p}");
+        }
+        let changes = imported.changes;
         for c in &changes {
             println!(
                 "{}: {} added, {} changed, {} removed, {} unchanged; data version {}",

@@ -239,3 +239,51 @@ fn the_walking_graph_of_the_fixture_measures_like_the_geodesic() {
         "3000 dm reach only the start"
     );
 }
+
+#[test]
+fn the_demo_and_the_fixture_keep_their_topology() {
+    use redgrid::store::topology;
+    for dir in [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/geojson"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district"),
+    ] {
+        let ds = Dataset::load(&dir, Profile::Internal).unwrap();
+        let started = std::time::Instant::now();
+        let found = topology::check(&ds, topology::DEFAULT_TOLERANCE_M2);
+        eprintln!(
+            "{}: {} reported in {:.1} s",
+            dir.display(),
+            found.reported.len(),
+            started.elapsed().as_secs_f64()
+        );
+        assert!(
+            found.refused.is_empty(),
+            "{:?}",
+            &found.refused[..found.refused.len().min(5)]
+        );
+    }
+    // The fixture's island (0.001° × 0.001° at 37.53° N: 88.2 m × 111.2 m) is land in
+    // no street: reported, not refused.
+    let ds = Dataset::load(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district"),
+        Profile::Internal,
+    )
+    .unwrap();
+    let found = topology::check(&ds, topology::DEFAULT_TOLERANCE_M2);
+    let island = found
+        .reported
+        .iter()
+        .find(|p| p.file == "district.geojson" && p.reason.starts_with("in no street"))
+        .expect("the island is reported");
+    let area: f64 = island
+        .reason
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((9_700.0..9_900.0).contains(&area), "{island}");
+}

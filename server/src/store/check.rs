@@ -1,29 +1,28 @@
-//! Consistency checks across layers at load: unique ids and references that resolve.
+//! Consistency checks across layers at load: unique ids and references that
+//! resolve. Every problem is found before the dataset is refused.
 
 use std::collections::HashSet;
 
 use super::Dataset;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::{Feature, HasId, Id};
 
 pub fn references(ds: &Dataset) -> Result<()> {
-    unique("streets.geojson", &ds.streets)?;
-    unique("communities.geojson", &ds.communities)?;
-    unique("grids.geojson", &ds.grids)?;
-    unique("compounds.geojson", &ds.compounds)?;
-    unique("buildings.geojson", &ds.buildings)?;
-    unique("sites.geojson", &ds.sites)?;
+    let mut problems = Vec::new();
+    unique(&mut problems, "streets.geojson", &ds.streets);
+    unique(&mut problems, "communities.geojson", &ds.communities);
+    unique(&mut problems, "grids.geojson", &ds.grids);
+    unique(&mut problems, "compounds.geojson", &ds.compounds);
+    unique(&mut problems, "buildings.geojson", &ds.buildings);
+    unique(&mut problems, "sites.geojson", &ds.sites);
 
     let ids = ds.ids();
-    let refer = |file: &str, index: usize, field: &str, id: &Id, known: bool| {
-        if known {
-            Ok(())
-        } else {
-            Err(Error::InvalidFeature {
-                file: file.to_owned(),
-                index,
-                reason: format!("property `{field}`: unknown id {id}"),
-            })
+    let mut refer = |file: &str, index: usize, field: &str, id: &Id, known: bool| {
+        if !known {
+            problems.push(
+                Problem::feature(file, index, format!("property `{field}`: unknown id {id}"))
+                    .with_field(field),
+            );
         }
     };
     for (i, c) in ds.communities.iter().enumerate() {
@@ -34,7 +33,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
             "street_id",
             s,
             ids.streets.contains_key(s),
-        )?;
+        );
     }
     for (i, g) in ds.grids.iter().enumerate() {
         let c = &g.props.community_id;
@@ -44,7 +43,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
             "community_id",
             c,
             ids.communities.contains_key(c),
-        )?;
+        );
     }
     for (i, c) in ds.compounds.iter().enumerate() {
         let g = &c.props.grid_id;
@@ -54,7 +53,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
             "grid_id",
             g,
             ids.grids.contains_key(g),
-        )?;
+        );
     }
     for (i, b) in ds.buildings.iter().enumerate() {
         let g = &b.props.grid_id;
@@ -64,7 +63,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
             "grid_id",
             g,
             ids.grids.contains_key(g),
-        )?;
+        );
         if let Some(c) = &b.props.compound_id {
             refer(
                 "buildings.geojson",
@@ -72,7 +71,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
                 "compound_id",
                 c,
                 ids.compounds.contains_key(c),
-            )?;
+            );
         }
     }
     for (i, s) in ds.sites.iter().enumerate() {
@@ -83,12 +82,21 @@ pub fn references(ds: &Dataset) -> Result<()> {
                 "host_site_id",
                 h,
                 ids.sites.contains_key(h),
-            )?;
+            );
+        }
+        for c in &s.props.paired_community_ids {
+            refer(
+                "sites.geojson",
+                i,
+                "paired_community_ids",
+                c,
+                ids.communities.contains_key(c),
+            );
         }
     }
     for (i, w) in ds.workers.iter().enumerate() {
         for g in &w.grid_ids {
-            refer("workers.json", i, "grid_ids", g, ids.grids.contains_key(g))?;
+            refer("workers.json", i, "grid_ids", g, ids.grids.contains_key(g));
         }
     }
     for (i, h) in ds.building_heads.iter().enumerate() {
@@ -99,22 +107,23 @@ pub fn references(ds: &Dataset) -> Result<()> {
                 "building_ids",
                 b,
                 ids.buildings.contains_key(b),
-            )?;
+            );
         }
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
-fn unique<P: HasId, G>(file: &str, features: &[Feature<P, G>]) -> Result<()> {
+fn unique<P: HasId, G>(problems: &mut Vec<Problem>, file: &str, features: &[Feature<P, G>]) {
     let mut seen = HashSet::new();
     for (index, f) in features.iter().enumerate() {
         if !seen.insert(f.id()) {
-            return Err(Error::InvalidFeature {
-                file: file.to_owned(),
-                index,
-                reason: format!("duplicate id {}", f.id()),
-            });
+            problems.push(
+                Problem::feature(file, index, format!("duplicate id {}", f.id())).with_field("id"),
+            );
         }
     }
-    Ok(())
 }

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::layer::{LayerData, LayerId, LayerItem};
 use super::source::Source;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::geo::{BBox, LonLat};
 use crate::model::Feature;
 
@@ -126,34 +126,30 @@ where
         version: content_version(bytes),
         ..LayerData::default()
     };
+    let mut problems = Vec::new();
     for (index, mut feature) in raw_features.into_iter().enumerate() {
-        let fail = |reason: String| Error::InvalidFeature {
-            file: file.clone(),
-            index,
-            reason,
-        };
+        let fail = |reason: String| Problem::feature(file.clone(), index, reason);
         let props_json = match feature["properties"].take() {
             serde_json::Value::Null => serde_json::Value::Object(Default::default()),
             other => other,
         };
-        let props: P = serde_path_to_error::deserialize(props_json)
-            .map_err(|e| fail(format!("property `{}`: {}", e.path(), e.inner())))?;
-        let raw_geometry = match feature["geometry"].take() {
-            serde_json::Value::Null => {
-                return Err(fail(format!("geometry missing, expected {}", G::EXPECTED)));
+        let props: P = match serde_path_to_error::deserialize(props_json) {
+            Ok(props) => props,
+            Err(e) => {
+                let field = field_of(&e);
+                problems.push(fail(format!("property `{field}`: {}", e.inner())).with_field(field));
+                continue;
             }
-            value => geojson::Geometry::from_json_value(value)
-                .map_err(|e| fail(format!("invalid geometry: {e}")))?,
         };
-        let geometry: Geometry<f64> = raw_geometry
-            .clone()
-            .try_into()
-            .map_err(|e| fail(format!("invalid geometry: {e}")))?;
-        check_coordinates(&geometry).map_err(&fail)?;
-        let geometry = G::from_geometry(geometry)
-            .ok_or_else(|| fail(format!("geometry must be a {}", G::EXPECTED)))?;
-        let bbox = BBox::of(&geometry).ok_or_else(|| fail("geometry is empty".to_owned()))?;
-
+        let parsed = geometry::<G>(feature["geometry"].take())
+            .map_err(|reason| fail(reason).with_field("geometry"));
+        let (raw_geometry, geometry, bbox) = match parsed {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
         let id = id_of(&props, index);
         let json = serde_json::to_string(&ItemJson {
             kind: "Feature",
@@ -161,8 +157,14 @@ where
             geometry: &raw_geometry,
             properties: &props,
         })
-        .and_then(RawValue::from_string)
-        .map_err(|e| fail(format!("cannot serialise: {e}")))?;
+        .and_then(RawValue::from_string);
+        let json = match json {
+            Ok(json) => json,
+            Err(e) => {
+                problems.push(fail(format!("cannot serialise: {e}")));
+                continue;
+            }
+        };
         data.synthetic |= synthetic_of(&props);
         data.bbox = Some(data.bbox.map_or(bbox, |b| b.union(bbox)));
         data.items.push(LayerItem { id, bbox, json });
@@ -172,7 +174,50 @@ where
             bbox,
         });
     }
-    Ok((features, data))
+    if problems.is_empty() {
+        Ok((features, data))
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// The field a deserialisation error is about: its path, or the field serde says
+/// is missing.
+fn field_of<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> String {
+    let path = e.path().to_string();
+    let message = e.inner().to_string();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next());
+    match (path.as_str(), missing) {
+        (".", Some(field)) => field.to_owned(),
+        (_, Some(field)) => format!("{path}.{field}"),
+        _ => path,
+    }
+}
+
+/// A feature's GeoJSON geometry as the layer's type, with its bounding box.
+fn geometry<G>(
+    value: serde_json::Value,
+) -> std::result::Result<(geojson::Geometry, G, BBox), String>
+where
+    G: FromGeometry + geo::BoundingRect<f64>,
+    G::Output: Into<Option<geo::Rect<f64>>>,
+{
+    if value.is_null() {
+        return Err(format!("geometry missing, expected {}", G::EXPECTED));
+    }
+    let raw =
+        geojson::Geometry::from_json_value(value).map_err(|e| format!("invalid geometry: {e}"))?;
+    let geometry: Geometry<f64> = raw
+        .clone()
+        .try_into()
+        .map_err(|e| format!("invalid geometry: {e}"))?;
+    check_coordinates(&geometry)?;
+    let geometry =
+        G::from_geometry(geometry).ok_or_else(|| format!("geometry must be a {}", G::EXPECTED))?;
+    let bbox = BBox::of(&geometry).ok_or_else(|| "geometry is empty".to_owned())?;
+    Ok((raw, geometry, bbox))
 }
 
 #[derive(Serialize)]

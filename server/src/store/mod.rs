@@ -8,6 +8,7 @@ mod load;
 pub mod postgis;
 mod scenarios;
 mod source;
+pub mod topology;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -105,17 +106,33 @@ impl Dataset {
     /// Loads every layer file `source` holds, with the checks of [`Dataset::load`].
     pub fn from_source(source: &dyn Source, profile: Profile) -> Result<Self> {
         let mut ds = Dataset::default();
+        // Every file is read before refusing, so one answer lists every problem.
+        let mut problems = Vec::new();
+        let mut collect = |e: Error| match e {
+            Error::Invalid(_) | Error::InvalidFile { .. } | Error::InvalidFeature { .. } => {
+                problems.extend(e.into_problems());
+                Ok(())
+            }
+            other => Err(other),
+        };
         macro_rules! layer {
-            ($field:ident, $layer:expr) => {{
-                let (features, data) = load::read_layer(
-                    source,
+            ($field:ident, $layer:expr, $id:expr, $synthetic:expr) => {{
+                match load::read_layer(source, $layer, $id, $synthetic) {
+                    Ok((features, data)) => {
+                        ds.$field = features;
+                        ds.layers.insert($layer, data);
+                    }
+                    Err(e) => collect(e)?,
+                }
+            }};
+            ($field:ident, $layer:expr) => {
+                layer!(
+                    $field,
                     $layer,
                     |p: &_, _| HasId::id(p).to_string(),
-                    |p: &_| HasId::synthetic(p),
-                )?;
-                ds.$field = features;
-                ds.layers.insert($layer, data);
-            }};
+                    |p: &_| HasId::synthetic(p)
+                )
+            };
         }
         layer!(district, LayerId::District);
         layer!(context, LayerId::Context);
@@ -125,19 +142,27 @@ impl Dataset {
         layer!(compounds, LayerId::Compounds);
         layer!(buildings, LayerId::Buildings);
         layer!(sites, LayerId::Sites);
-        let (network, data) =
-            load::read_layer(source, LayerId::WalkNetwork, network_id, network_synthetic)?;
-        ds.network = network;
+        layer!(network, LayerId::WalkNetwork, network_id, network_synthetic);
         ds.network_file = LayerId::WalkNetwork.file_name();
-        ds.layers.insert(LayerId::WalkNetwork, data);
 
         if profile == Profile::Internal {
-            let (workers, version) = load::read_records(source, "workers.json")?;
-            ds.workers = workers;
-            ds.personal_versions.insert("workers", version);
-            let (heads, version) = load::read_records(source, "building_heads.json")?;
-            ds.building_heads = heads;
-            ds.personal_versions.insert("building_heads", version);
+            match load::read_records(source, "workers.json") {
+                Ok((workers, version)) => {
+                    ds.workers = workers;
+                    ds.personal_versions.insert("workers", version);
+                }
+                Err(e) => collect(e)?,
+            }
+            match load::read_records(source, "building_heads.json") {
+                Ok((heads, version)) => {
+                    ds.building_heads = heads;
+                    ds.personal_versions.insert("building_heads", version);
+                }
+                Err(e) => collect(e)?,
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
         }
         ds.data_date = ds
             .layers

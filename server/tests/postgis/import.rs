@@ -18,7 +18,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-use super::fresh_database;
+use super::{fresh_database, options};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district")
@@ -74,9 +74,10 @@ fn strip_versions(value: &mut Value) {
 
 async fn import(pool: &PgPool, paths: &[&Path], mode: Mode) -> Vec<postgis::import::LayerChange> {
     let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
-    postgis::import::import(pool, &paths, mode, Crs::Wgs84)
+    postgis::import::import(pool, &paths, options(mode, Crs::Wgs84))
         .await
         .unwrap()
+        .changes
 }
 
 /// Every row of every layer table, as text, for comparing before and after.
@@ -318,47 +319,316 @@ async fn imports_change_what_they_name_and_versions_move_only_on_change() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A copy of one fixture file with `edit` applied to its JSON, in `dir`.
+fn edited(dir: &Path, file: &str, edit: &dyn Fn(&mut Value)) -> PathBuf {
+    let mut json: Value =
+        serde_json::from_slice(&std::fs::read(fixture().join(file)).unwrap()).unwrap();
+    edit(&mut json);
+    let path = dir.join(file);
+    std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+    path
+}
+
+fn rectangle(w: f64, s: f64, e: f64, n: f64) -> Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]})
+}
+
+type Edit = Box<dyn Fn(&mut Value)>;
+
+/// A broken file: which file, how it is broken, the feature the problem names (or
+/// the stored record, for one the file left alone), the field and the reason.
+type Case = (
+    &'static str,
+    Edit,
+    Result<usize, &'static str>,
+    &'static str,
+    &'static str,
+);
+
+/// The corpus of broken files: each is refused with a problem naming the file,
+/// the feature and the field, and nothing stored changes.
 #[tokio::test]
-async fn a_refused_import_names_the_file_and_feature_and_changes_nothing() {
+async fn every_broken_file_of_the_corpus_is_refused_naming_feature_and_field_and_changes_nothing() {
     let Some(pool) = fresh_database().await else {
         return;
     };
     postgis::migrate(&pool).await.unwrap();
     import(&pool, &[&fixture()], Mode::Upsert).await;
     let before = dump(&pool).await;
-    let dir = temp_dir("refused");
-    let sites = edited_sites(&dir, |json| {
-        let features = json["features"].as_array_mut().unwrap();
-        features[1]["properties"]["name"] = Value::from("should not be stored");
-        features[2]["properties"]["host_site_id"] = Value::from("S-NOWHERE");
+    let set = |pointer: &'static str, value: Value| -> Edit {
+        Box::new(move |json: &mut Value| *json.pointer_mut(pointer).unwrap() = value.clone())
+    };
+    let corpus: Vec<Case> = vec![
+        (
+            "sites.geojson",
+            set("/features/0/properties/kind", "castle".into()),
+            Ok(0),
+            "kind",
+            "unknown variant",
+        ),
+        (
+            "sites.geojson",
+            Box::new(|j| {
+                j["features"][1]["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("name");
+            }),
+            Ok(1),
+            "name",
+            "missing field",
+        ),
+        (
+            "sites.geojson",
+            set(
+                "/features/0/geometry/coordinates",
+                serde_json::json!([1210.383, 37.532]),
+            ),
+            Ok(0),
+            "geometry",
+            "invalid coordinate",
+        ),
+        (
+            "sites.geojson",
+            set(
+                "/features/0/geometry/coordinates",
+                serde_json::json!([121.37, 37.532]),
+            ),
+            Ok(0),
+            "geometry",
+            "outside the district's land",
+        ),
+        (
+            "sites.geojson",
+            set("/features/1/properties/id", "S1".into()),
+            Ok(1),
+            "id",
+            "duplicate id S1",
+        ),
+        (
+            "sites.geojson",
+            set("/features/2/properties/host_site_id", "S-NOWHERE".into()),
+            Ok(2),
+            "host_site_id",
+            "unknown id S-NOWHERE",
+        ),
+        (
+            "sites.geojson",
+            set(
+                "/features/3/geometry",
+                serde_json::json!({"type": "LineString", "coordinates": [[121.383, 37.532], [121.384, 37.533]]}),
+            ),
+            Ok(3),
+            "geometry",
+            "must be a Point",
+        ),
+        (
+            "grids.geojson",
+            set("/features/2/properties/community_id", "370602999999".into()),
+            Ok(2),
+            "community_id",
+            "unknown id",
+        ),
+        (
+            "grids.geojson",
+            set("/features/1/properties/code", "3706".into()),
+            Ok(1),
+            "code",
+            "15 digits",
+        ),
+        (
+            "grids.geojson",
+            set(
+                "/features/0/geometry",
+                rectangle(121.38, 37.53, 121.385, 37.536),
+            ),
+            Ok(1),
+            "geometry",
+            "overlaps G370602901001001",
+        ),
+        (
+            "grids.geojson",
+            set(
+                "/features/0/geometry",
+                rectangle(121.38, 37.53, 121.385, 37.532),
+            ),
+            Err("stored communities 370602901001"),
+            "geometry",
+            "in none of its grids",
+        ),
+        (
+            "communities.geojson",
+            set(
+                "/features/1/geometry",
+                rectangle(121.382, 37.53, 121.39, 37.534),
+            ),
+            Ok(1),
+            "geometry",
+            "outside its street 370602902",
+        ),
+        (
+            "buildings.geojson",
+            set(
+                "/features/0/geometry",
+                serde_json::json!({"type": "Polygon", "coordinates": [[[121.3815, 37.5315], [121.3818, 37.5318], [121.3818, 37.5315], [121.3815, 37.5318], [121.3815, 37.5315]]]}),
+            ),
+            Ok(0),
+            "geometry",
+            "invalid polygon",
+        ),
+        (
+            "buildings.geojson",
+            set(
+                "/features/2/geometry",
+                rectangle(121.3848, 37.536, 121.3853, 37.5363),
+            ),
+            Ok(2),
+            "geometry",
+            "outside its grid",
+        ),
+        (
+            "workers.json",
+            set("/0/grid_ids/0", "G-NOWHERE".into()),
+            Ok(0),
+            "grid_ids",
+            "unknown id G-NOWHERE",
+        ),
+        (
+            "district.geojson",
+            set("/type", "Feature".into()),
+            Err(""),
+            "",
+            "FeatureCollection",
+        ),
+    ];
+    let dir = temp_dir("corpus");
+    for (file, edit, index, field, reason) in &corpus {
+        let path = edited(&dir, file, edit.as_ref());
+        let refused = postgis::import::import(
+            &pool,
+            std::slice::from_ref(&path),
+            options(Mode::Upsert, Crs::Wgs84),
+        )
+        .await
+        .expect_err(&format!("{file} / {field} / {reason}: refused"));
+        let problems = refused.into_problems();
+        let (expected_file, expected_index) = match index {
+            Ok(i) => (path.display().to_string(), Some(*i)),
+            Err("") => (path.display().to_string(), None),
+            Err(stored) => ((*stored).to_owned(), None),
+        };
+        let found = problems.iter().any(|p| {
+            p.file == expected_file
+                && p.index == expected_index
+                && (field.is_empty() || p.field.as_deref() == Some(*field))
+                && p.reason.contains(reason)
+        });
+        assert!(
+            found,
+            "{file} feature {index:?} `{field}`: {reason} not in {problems:#?}"
+        );
+        assert_eq!(
+            dump(&pool).await,
+            before,
+            "{file} / {reason}: nothing stored changed"
+        );
+    }
+
+    // One file with three problems lists all three.
+    let path = edited(&dir, "sites.geojson", &|j| {
+        j["features"][0]["properties"]["kind"] = "castle".into();
+        j["features"][2]["geometry"]["coordinates"] = serde_json::json!([121.37, 37.532]);
+        j["features"][4]["properties"]["id"] = "S1".into();
     });
-    let error = postgis::import::import(
+    let problems = postgis::import::import(
         &pool,
-        std::slice::from_ref(&sites),
-        Mode::Upsert,
-        Crs::Wgs84,
+        std::slice::from_ref(&path),
+        options(Mode::Upsert, Crs::Wgs84),
     )
     .await
     .unwrap_err()
-    .to_string();
-    assert!(error.contains(&sites.display().to_string()), "{error}");
-    assert!(
-        error.contains("feature 2") && error.contains("S-NOWHERE"),
-        "{error}"
+    .into_problems();
+    assert_eq!(
+        problems.len(),
+        1,
+        "parse problems come first: {problems:#?}"
     );
-    assert_eq!(dump(&pool).await, before);
+    let path = edited(&dir, "sites.geojson", &|j| {
+        j["features"][2]["geometry"]["coordinates"] = serde_json::json!([121.37, 37.532]);
+        j["features"][3]["geometry"]["coordinates"] = serde_json::json!([121.37, 37.533]);
+        j["features"][4]["properties"]["host_site_id"] = "S-NOWHERE".into();
+    });
+    let problems = postgis::import::import(
+        &pool,
+        std::slice::from_ref(&path),
+        options(Mode::Upsert, Crs::Wgs84),
+    )
+    .await
+    .unwrap_err()
+    .into_problems();
+    let indexes: Vec<Option<usize>> = problems.iter().map(|p| p.index).collect();
+    assert_eq!(
+        indexes,
+        [Some(4)],
+        "references before topology: {problems:#?}"
+    );
 
     let error = postgis::import::import(
         &pool,
         &[dir.join("roads.geojson")],
-        Mode::Upsert,
-        Crs::Wgs84,
+        options(Mode::Upsert, Crs::Wgs84),
     )
     .await
     .unwrap_err()
     .to_string();
     assert!(error.contains("not a layer file"), "{error}");
     assert_eq!(dump(&pool).await, before);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn discrepancies_within_the_tolerance_are_reported_and_kept() {
+    let Some(pool) = fresh_database().await else {
+        return;
+    };
+    postgis::migrate(&pool).await.unwrap();
+    import(&pool, &[&fixture()], Mode::Upsert).await;
+    // Grid 0 pushed 0.00002° (2.2 m) into grid 1 along their 441 m edge: about 980 m².
+    let dir = temp_dir("tolerance");
+    let path = edited(&dir, "grids.geojson", &|j| {
+        j["features"][0]["geometry"] = rectangle(121.38, 37.53, 121.385, 37.53402);
+    });
+    let strict = postgis::import::import(
+        &pool,
+        std::slice::from_ref(&path),
+        options(Mode::Upsert, Crs::Wgs84),
+    )
+    .await;
+    assert!(strict.unwrap_err().to_string().contains("overlaps"));
+    let lenient = postgis::import::Options {
+        topology_tolerance_m2: 1_500.0,
+        ..options(Mode::Upsert, Crs::Wgs84)
+    };
+    let imported = postgis::import::import(&pool, std::slice::from_ref(&path), lenient)
+        .await
+        .unwrap();
+    assert_eq!(imported.changes[0].changed, 1);
+    let overlap = imported
+        .reported
+        .iter()
+        .find(|p| p.reason.starts_with("overlaps G370602901001001"))
+        .expect("the overlap is reported");
+    let area: f64 = overlap
+        .reason
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((900.0..1_060.0).contains(&area), "{overlap}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -378,7 +648,7 @@ async fn gcj02_files_are_stored_in_wgs84() {
         let features = json["features"].as_array_mut().unwrap();
         features[0]["geometry"]["coordinates"] = serde_json::json!([shifted.lon(), shifted.lat()]);
     });
-    postgis::import::import(&pool, &[sites], Mode::Upsert, Crs::Gcj02)
+    postgis::import::import(&pool, &[sites], options(Mode::Upsert, Crs::Gcj02))
         .await
         .unwrap();
     let back = postgis::load(&pool, Profile::Internal)

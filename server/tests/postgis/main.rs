@@ -45,3 +45,12 @@ pub async fn fresh_database_url() -> Option<(PgPool, String)> {
     let url = format!("{base}/{name}");
     Some((postgis::connect(&url).await.unwrap(), url))
 }
+
+/// Import options with the default tolerance.
+pub fn options(mode: postgis::import::Mode, crs: redgrid::geo::Crs) -> postgis::import::Options {
+    postgis::import::Options {
+        mode,
+        crs,
+        ..Default::default()
+    }
+}

@@ -16,7 +16,7 @@ use redgrid::geo::Crs;
 use redgrid::store::postgis::{self, import::Mode};
 use serde_json::{Value, json};
 
-use super::fresh_database_url;
+use super::{fresh_database_url, options};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district")
@@ -210,7 +210,7 @@ async fn a_write_through_one_replica_reaches_the_other() {
         return;
     };
     postgis::migrate(&pool).await.unwrap();
-    postgis::import::import(&pool, &[fixture()], Mode::Upsert, Crs::Wgs84)
+    postgis::import::import(&pool, &[fixture()], options(Mode::Upsert, Crs::Wgs84))
         .await
         .unwrap();
     let admin = postgis::create_token(&pool, Role::Admin, "replica tests")
@@ -305,10 +305,10 @@ async fn a_write_through_one_replica_reaches_the_other() {
         json!({"type": "FeatureCollection", "features": features}).to_string(),
     )
     .unwrap();
-    let changes = postgis::import::import(&pool, &[file], Mode::Upsert, Crs::Wgs84)
+    let changes = postgis::import::import(&pool, &[file], options(Mode::Upsert, Crs::Wgs84))
         .await
         .unwrap();
-    assert_eq!(changes[0].added, 300);
+    assert_eq!(changes.changes[0].added, 300);
     for r in [&a, &b] {
         eventually("both replicas hold the imported sites", || {
             r.json("/api/v1/health")["counts"]["sites"].as_u64() == Some(sites_before + 300)
@@ -389,7 +389,7 @@ async fn with_postgres_stopped_reads_go_on_writes_are_503_and_it_recovers() {
     }
     let cluster = Cluster::start();
     let pool = postgis::open(&cluster.url).await.unwrap();
-    postgis::import::import(&pool, &[fixture()], Mode::Upsert, Crs::Wgs84)
+    postgis::import::import(&pool, &[fixture()], options(Mode::Upsert, Crs::Wgs84))
         .await
         .unwrap();
     let admin = postgis::create_token(&pool, Role::Admin, "outage tests")

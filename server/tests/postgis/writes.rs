@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-use super::fresh_database_url;
+use super::{fresh_database_url, options};
 
 pub struct Reply {
     pub status: u16,
@@ -89,7 +89,7 @@ fn fixture() -> PathBuf {
 pub async fn server() -> Option<Server> {
     let (pool, url) = fresh_database_url().await?;
     postgis::migrate(&pool).await.unwrap();
-    postgis::import::import(&pool, &[fixture()], Mode::Upsert, Crs::Wgs84)
+    postgis::import::import(&pool, &[fixture()], options(Mode::Upsert, Crs::Wgs84))
         .await
         .unwrap();
     let admin = postgis::create_token(&pool, Role::Admin, "tests")

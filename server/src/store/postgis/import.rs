@@ -11,9 +11,9 @@ use sqlx::PgPool;
 
 use super::tables::{self, Row, TABLES, Table};
 use crate::config::Profile;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::geo::{Crs, LonLat};
-use crate::store::{Dataset, MemorySource, SourceFile};
+use crate::store::{Dataset, MemorySource, SourceFile, topology};
 
 /// How an import's files meet the rows already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -46,14 +46,42 @@ struct Incoming {
     json: Value,
 }
 
+/// How to import.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub mode: Mode,
+    /// The datum of the files' coordinates.
+    pub crs: Crs,
+    /// Overlaps, gaps and parts outside a parent larger than this refuse the import.
+    pub topology_tolerance_m2: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Upsert,
+            crs: Crs::Wgs84,
+            topology_tolerance_m2: topology::DEFAULT_TOLERANCE_M2,
+        }
+    }
+}
+
+/// What an import did, and the discrepancies within the tolerance it kept.
+#[derive(Debug)]
+pub struct Imported {
+    pub changes: Vec<LayerChange>,
+    pub reported: Vec<Problem>,
+}
+
 /// Imports `paths` (layer files, or data directories whose known files are all
-/// taken) and reports what changed in each layer they name.
-pub async fn import(
-    pool: &PgPool,
-    paths: &[PathBuf],
-    mode: Mode,
-    crs: Crs,
-) -> Result<Vec<LayerChange>> {
+/// taken) and reports what changed in each layer they name. A refusal lists every
+/// problem found, by file, feature and field.
+pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Result<Imported> {
+    let Options {
+        mode,
+        crs,
+        topology_tolerance_m2,
+    } = options;
     let incoming = read_incoming(paths, crs)?;
     let mut tx = pool
         .begin()
@@ -89,6 +117,14 @@ pub async fn import(
     }
     let dataset = Dataset::from_source(&merged, Profile::Internal)
         .map_err(|e| name_origin(e, &origins, &stored))?;
+    let found = topology::check(&dataset, topology_tolerance_m2);
+    if !found.refused.is_empty() {
+        return Err(name_origin(
+            Error::Invalid(found.refused),
+            &origins,
+            &stored,
+        ));
+    }
 
     let mut changes = Vec::new();
     for file in &incoming {
@@ -98,7 +134,11 @@ pub async fn import(
     tx.commit()
         .await
         .map_err(|e| Error::Database(format!("commit: {e}")))?;
-    Ok(changes)
+    let reported = match name_origin(Error::Invalid(found.reported), &origins, &stored) {
+        Error::Invalid(problems) => problems,
+        other => other.into_problems(),
+    };
+    Ok(Imported { changes, reported })
 }
 
 fn read_incoming(paths: &[PathBuf], crs: Crs) -> Result<Vec<Incoming>> {
@@ -200,7 +240,10 @@ type Origin = Vec<Option<usize>>;
 fn lay_over(file: &Incoming, stored: &[Row], mode: Mode) -> Result<(Vec<u8>, Origin)> {
     let table = file.table;
     let items = if table.geometry {
-        file.json.get("features").and_then(Value::as_array)
+        file.json
+            .get("features")
+            .and_then(Value::as_array)
+            .filter(|_| file.json["type"] == "FeatureCollection")
     } else {
         file.json.as_array()
     };
@@ -265,62 +308,57 @@ fn serialise(table: &Table, items: Vec<Value>) -> Result<Vec<u8>> {
     serde_json::to_vec(&value).map_err(|e| Error::Database(format!("{}: {e}", table.name)))
 }
 
-/// Renames a refusal about the laid-over layer after the file and index it came
-/// from, or the stored record it names.
+/// Renames the problems of the laid-over layers after the file and feature they
+/// came from, or the stored record they name.
 fn name_origin(
     error: Error,
     origins: &HashMap<&str, (&Incoming, Origin)>,
     stored: &BTreeMap<&str, Vec<Row>>,
 ) -> Error {
-    match error {
-        Error::InvalidFeature {
-            file,
-            index,
-            reason,
-        } => match origins.get(file.as_str()) {
-            Some((incoming, origin)) => match origin.get(index).copied().flatten() {
-                Some(at) => Error::InvalidFeature {
-                    file: incoming.path.display().to_string(),
-                    index: at,
-                    reason,
-                },
-                None => stored_record(incoming.table, index, reason, stored),
-            },
-            None => match Table::by_file(&file) {
-                Some(table) => stored_record(table, index, reason, stored),
-                None => Error::InvalidFeature {
-                    file,
-                    index,
-                    reason,
-                },
-            },
-        },
-        Error::InvalidFile { file, reason } => match origins.get(file.as_str()) {
-            Some((incoming, _)) => Error::InvalidFile {
-                file: incoming.path.display().to_string(),
-                reason,
-            },
-            None => Error::InvalidFile { file, reason },
-        },
-        other => other,
+    if !matches!(
+        error,
+        Error::Invalid(_) | Error::InvalidFile { .. } | Error::InvalidFeature { .. }
+    ) {
+        return error;
     }
-}
-
-fn stored_record(
-    table: &Table,
-    index: usize,
-    reason: String,
-    stored: &BTreeMap<&str, Vec<Row>>,
-) -> Error {
-    let id = stored
-        .get(table.name)
-        .and_then(|rows| rows.get(index))
-        .and_then(|r| r.id.clone())
-        .unwrap_or_else(|| format!("#{index}"));
-    Error::InvalidFile {
-        file: format!("stored {} {id}", table.name),
-        reason,
-    }
+    let problems = error
+        .into_problems()
+        .into_iter()
+        .map(|mut p| {
+            let stored_record = |table: &Table, index: usize| {
+                let id = stored
+                    .get(table.name)
+                    .and_then(|rows| rows.get(index))
+                    .and_then(|r| r.id.clone())
+                    .unwrap_or_else(|| format!("#{index}"));
+                format!("stored {} {id}", table.name)
+            };
+            match (origins.get(p.file.as_str()), p.index) {
+                (Some((incoming, origin)), Some(index)) => {
+                    match origin.get(index).copied().flatten() {
+                        Some(at) => {
+                            p.file = incoming.path.display().to_string();
+                            p.index = Some(at);
+                        }
+                        None => {
+                            p.file = stored_record(incoming.table, index);
+                            p.index = None;
+                        }
+                    }
+                }
+                (Some((incoming, _)), None) => p.file = incoming.path.display().to_string(),
+                (None, Some(index)) => {
+                    if let Some(table) = Table::by_file(&p.file) {
+                        p.file = stored_record(table, index);
+                        p.index = None;
+                    }
+                }
+                (None, None) => {}
+            }
+            p
+        })
+        .collect();
+    Error::Invalid(problems)
 }
 
 /// Writes one layer's new rows where they differ from the stored ones, removes
