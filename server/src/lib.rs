@@ -50,6 +50,10 @@ pub async fn open_state(config: &ServeConfig) -> error::Result<AppState> {
                 },
                 config,
             )?;
+            if let Some(pool) = state.store.pool() {
+                state.sessions.use_database(pool.clone());
+                state.scenarios.use_database(pool.clone());
+            }
             state.replica.keep_file_tokens(state.tokens.entries());
             let mut all = state.tokens.entries();
             all.extend(database_tokens);

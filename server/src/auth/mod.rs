@@ -10,7 +10,9 @@ use std::sync::{Arc, RwLock};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use sessions::{Live, Opened, SESSION_COOKIE, SESSION_TTL, SessionStore, cookie_value};
+pub use sessions::{
+    Live, Opened, SESSION_COOKIE, SESSION_TTL, SessionError, SessionStore, cookie_value,
+};
 pub use token_file::{append_token, read_tokens};
 
 /// What a token allows.

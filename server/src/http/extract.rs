@@ -228,7 +228,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(id) = session_id(&parts.headers) else {
             return Ok(Caller::Anonymous);
         };
-        let Some(live) = state.sessions.get(id) else {
+        let Some(live) = state.sessions.get(id).await else {
             return Ok(Caller::Anonymous);
         };
         if !parts.method.is_safe() {
@@ -236,7 +236,11 @@ impl FromRequestParts<AppState> for Caller {
                 .headers
                 .get("x-csrf-token")
                 .and_then(|v| v.to_str().ok());
-            if !csrf.is_some_and(|c| state.sessions.csrf_matches(id, c)) {
+            let matches = match csrf {
+                Some(c) => state.sessions.csrf_matches(id, c).await,
+                None => false,
+            };
+            if !matches {
                 return Err(ApiError::Forbidden(
                     "a write with the session cookie needs the X-CSRF-Token header that POST /api/v1/session returned".to_owned(),
                 ));

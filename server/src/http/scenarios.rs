@@ -97,6 +97,7 @@ pub async fn save(
     state
         .scenarios
         .save(scenario.clone())
+        .await
         .map_err(ApiError::Unavailable)?;
     let mut response = (StatusCode::CREATED, Json(scenario_json(&scenario))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/plan/scenarios/{}", scenario.id))
@@ -120,6 +121,8 @@ pub async fn get(
     state
         .scenarios
         .get(&id)
+        .await
+        .map_err(ApiError::Unavailable)?
         .map(|s| Json(scenario_json(&s)))
         .ok_or_else(|| ApiError::NotFound(format!("no scenario {id}")))
 }
@@ -127,10 +130,12 @@ pub async fn get(
 /// Every saved scenario, newest first, without results.
 #[utoipa::path(get, path = "/api/v1/plan/scenarios", tag = "planners",
     responses((status = 200, description = "`{scenarios: [{id, name, author, created, url}]}`")))]
-pub async fn list(State(state): State<AppState>) -> Json<Value> {
+pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let scenarios: Vec<Value> = state
         .scenarios
         .list()
+        .await
+        .map_err(ApiError::Unavailable)?
         .iter()
         .map(|s| {
             json!({
@@ -140,5 +145,5 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
             })
         })
         .collect();
-    Json(json!({ "scenarios": scenarios }))
+    Ok(Json(json!({ "scenarios": scenarios })))
 }

@@ -62,10 +62,10 @@ pub async fn log_in(
         .tokens
         .role_of(body.token.trim())
         .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()))?;
-    let opened = state
-        .sessions
-        .open(role)
-        .map_err(|e| ApiError::Internal(format!("no randomness for a session: {e}")))?;
+    let opened = state.sessions.open(role).await.map_err(|e| match e {
+        crate::auth::SessionError::Database(_) => ApiError::Unavailable(e.to_string()),
+        crate::auth::SessionError::Randomness(_) => ApiError::Internal(e.to_string()),
+    })?;
     let set = cookie(&opened.id, SESSION_TTL.as_secs(), &headers)?;
     let body = SessionOut {
         role: Some(role),
@@ -84,7 +84,10 @@ pub async fn log_in(
 #[utoipa::path(get, path = "/api/v1/session", tag = "auth",
     responses((status = 200, description = "The session's role and time left; nulls without one", body = SessionOut)))]
 pub async fn current(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let live = session_id(&headers).and_then(|id| state.sessions.get(id));
+    let live = match session_id(&headers) {
+        Some(id) => state.sessions.get(id).await,
+        None => None,
+    };
     let body = SessionOut {
         role: live.map(|l| l.role),
         csrf_token: None,
@@ -109,7 +112,7 @@ pub async fn log_out(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     if let (Caller::Session(_), Some(id)) = (caller, session_id(&headers)) {
-        state.sessions.close(id);
+        state.sessions.close(id).await;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

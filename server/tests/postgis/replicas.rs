@@ -73,7 +73,9 @@ impl Replica {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> Option<(u16, Value)> {
-        http(&self.addr, method, path, token, body)
+        let auth = token.map(|t| format!("Authorization: Bearer {t}"));
+        let headers: Vec<&str> = auth.iter().map(String::as_str).collect();
+        http(&self.addr, method, path, &headers, body).map(|(status, _, json)| (status, json))
     }
 
     fn get(&self, path: &str) -> Option<(u16, Value)> {
@@ -90,23 +92,23 @@ impl Replica {
 }
 
 /// One HTTP/1.1 request with `Connection: close`; `None` if the server cannot be reached.
+/// One HTTP/1.1 request with `Connection: close` and these extra header lines:
+/// (status, response head, JSON body); `None` if the server cannot be reached.
 fn http(
     addr: &str,
     method: &str,
     path: &str,
-    token: Option<&str>,
+    headers: &[&str],
     body: Option<&Value>,
-) -> Option<(u16, Value)> {
+) -> Option<(u16, String, Value)> {
     let mut stream = TcpStream::connect(addr).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .ok()?;
     let body = body.map(Value::to_string).unwrap_or_default();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
@@ -114,14 +116,18 @@ fn http(
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).ok()?;
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
     let mut content = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         content = dechunk(&content);
     }
     Some((
         status,
+        head,
         serde_json::from_slice(&content).unwrap_or(Value::Null),
     ))
 }
@@ -257,6 +263,67 @@ async fn a_write_through_one_replica_reaches_the_other() {
         b.json("/api/v1/health")["versions"],
         a.json("/api/v1/health")["versions"]
     );
+
+    // A browser session opened on a is known to b, and a logout on b ends it on a;
+    // a scenario saved on a is read on b.
+    let (status, head, opened) = http(
+        &a.addr,
+        "POST",
+        "/api/v1/session",
+        &[],
+        Some(&json!({"token": admin})),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{opened}");
+    let cookie = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: ")
+                .then(|| l["set-cookie: ".len()..].to_owned())
+        })
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .unwrap()
+        .to_owned();
+    let session = |r: &Replica| {
+        http(
+            &r.addr,
+            "GET",
+            "/api/v1/session",
+            &[&format!("Cookie: {cookie}")],
+            None,
+        )
+        .unwrap()
+        .2["role"]
+            .clone()
+    };
+    assert_eq!(session(&b), "admin");
+    let scenario = json!({"name": "共享方案", "author": "测试", "add": [at]});
+    let (status, _, saved) = http(
+        &a.addr,
+        "POST",
+        "/api/v1/plan/scenarios",
+        &[&format!("Authorization: Bearer {admin}")],
+        Some(&scenario),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{saved}");
+    let on_b = b.json(&format!(
+        "/api/v1/plan/scenarios/{}",
+        saved["id"].as_str().unwrap()
+    ));
+    assert_eq!(on_b["name"], "共享方案");
+    let csrf = format!("X-CSRF-Token: {}", opened["csrf_token"].as_str().unwrap());
+    let (status, _, _) = http(
+        &b.addr,
+        "DELETE",
+        "/api/v1/session",
+        &[&format!("Cookie: {cookie}"), &csrf],
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 204);
+    assert_eq!(session(&a), Value::Null, "logged out everywhere");
 
     // Kill b's listening connection, then write through a: b converges anyway.
     let killed: Vec<bool> = sqlx::query_scalar(
