@@ -31,6 +31,8 @@ const RECHECK: Duration = Duration::from_secs(10);
 pub struct Replica {
     live: OnceLock<Weak<Shared>>,
     reloads: AtomicU64,
+    /// True while a reloaded state's isochrone lattices are being prepared.
+    preparing: std::sync::atomic::AtomicBool,
     file_tokens: OnceLock<Vec<(String, crate::auth::Role)>>,
 }
 
@@ -130,7 +132,9 @@ impl LiveApp {
             return Ok(false);
         }
         let started = std::time::Instant::now();
-        let (dataset, versions) = postgis::load(pool, state.profile).await?;
+        let (dataset, versions) =
+            postgis::reload(pool, state.profile, state.store.dataset(), &seen).await?;
+        let loaded_ms = started.elapsed().as_millis() as u64;
         let store = Store::Postgis {
             dataset,
             pool: pool.clone(),
@@ -140,8 +144,15 @@ impl LiveApp {
         let next = tokio::task::spawn_blocking(move || previous.rebuilt(store))
             .await
             .map_err(|e| Error::Database(format!("rebuild: {e}")))?;
-        let lattices = next.clone();
-        std::thread::spawn(move || lattices.prepare_isochrone_lattices());
+        // One preparation at a time: a burst of writes does not pile them up (a state
+        // left unprepared finds the snaps its isochrones need itself).
+        if !state.replica.preparing.swap(true, Ordering::AcqRel) {
+            let lattices = next.clone();
+            std::thread::spawn(move || {
+                lattices.prepare_isochrone_lattices();
+                lattices.replica.preparing.store(false, Ordering::Release);
+            });
+        }
         let router = super::router(next.clone());
         if let Ok(mut current) = self.0.current.write() {
             *current = (next, router);
@@ -150,6 +161,7 @@ impl LiveApp {
         let count = state.replica.reloads.fetch_add(1, Ordering::Relaxed) + 1;
         tracing::info!(
             reloads = count,
+            read_ms = loaded_ms,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "data reloaded"
         );

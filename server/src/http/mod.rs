@@ -95,8 +95,11 @@ impl AppState {
         public_boundaries: bool,
         web_dir: PathBuf,
     ) -> Self {
+        let mut clock = Phases::start();
         let indexes = Indexes::build(store.dataset());
+        clock.lap("indexes");
         let graph = WalkGraph::from_network(&store.dataset().network, &indexes.projection);
+        clock.lap("graph");
         let health = health::Health::of(&store, profile, &graph);
         let (sites, buildings) = target_points(store.dataset(), &indexes);
         let places: Vec<[f64; 2]> = sites
@@ -105,12 +108,15 @@ impl AppState {
             .copied()
             .collect();
         let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &places);
+        clock.lap("reach");
         report_network(&graph, &reach, &indexes.projection);
         let targets = Targets::new(&graph, &reach, sites.into_iter(), buildings.into_iter());
+        clock.lap("targets");
         let areas = crate::coverage::Areas::of(store.dataset(), |p| {
             let (x, y) = indexes.projection.project_xy(p.x(), p.y());
             indexes.grids.containing(geo::Point::new(x, y))
         });
+        clock.lap("areas");
         let tiles = crate::tileset::TileSet::build(
             store.dataset(),
             &crate::tileset::Inputs {
@@ -121,10 +127,13 @@ impl AppState {
                 boundaries: profile == Profile::Internal || public_boundaries,
             },
         );
+        clock.lap("tiles");
         let search = crate::search::SearchIndex::build(
             store.dataset(),
             profile == Profile::Internal || public_boundaries,
         );
+        clock.lap("search");
+        clock.report();
         Self(Arc::new(Inner {
             sessions: Arc::default(),
             search,
@@ -232,6 +241,37 @@ impl AppState {
 
     pub fn is_visible(&self, layer: LayerId) -> bool {
         self.profile == Profile::Internal || self.public_boundaries || !layer.is_inner_boundary()
+    }
+}
+
+/// How long each phase of building the state took, logged once.
+struct Phases {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, u64)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Self {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps
+            .push((phase, (now - self.last).as_millis() as u64));
+        self.last = now;
+    }
+
+    fn report(&self) {
+        let laps: Vec<String> = self
+            .laps
+            .iter()
+            .map(|(p, ms)| format!("{p} {ms}"))
+            .collect();
+        tracing::info!(phases_ms = laps.join(", "), "serving state built");
     }
 }
 

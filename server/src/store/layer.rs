@@ -81,7 +81,7 @@ impl LayerId {
 }
 
 /// One feature ready to be served as GeoJSON, prepared once at load.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LayerItem {
     pub id: String,
     pub bbox: BBox,
@@ -89,7 +89,7 @@ pub struct LayerItem {
 }
 
 /// What a store knows about a layer besides its typed records.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LayerData {
     /// First 12 hex digits of the SHA-256 of the source, or "0" for an absent layer.
     pub version: String,

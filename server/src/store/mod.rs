@@ -50,6 +50,9 @@ pub struct Dataset {
     index_of: IdIndex,
 }
 
+/// A dataset to take files from, and which files to take.
+type Kept<'a> = (&'a Dataset, &'a dyn Fn(&str) -> bool);
+
 /// Position of each record by id, for following references between layers.
 #[derive(Debug, Default)]
 pub struct IdIndex {
@@ -105,6 +108,22 @@ impl Dataset {
 
     /// Loads every layer file `source` holds, with the checks of [`Dataset::load`].
     pub fn from_source(source: &dyn Source, profile: Profile) -> Result<Self> {
+        Self::assemble(source, profile, None)
+    }
+
+    /// As [`Dataset::from_source`], but the files `kept` names are taken, already
+    /// parsed, from `previous` (a reload that read only what changed).
+    pub fn reassemble(
+        source: &dyn Source,
+        profile: Profile,
+        previous: &Dataset,
+        kept: &dyn Fn(&str) -> bool,
+    ) -> Result<Self> {
+        Self::assemble(source, profile, Some((previous, kept)))
+    }
+
+    fn assemble(source: &dyn Source, profile: Profile, previous: Option<Kept>) -> Result<Self> {
+        let reuse = |file: &str| previous.filter(|(_, kept)| kept(file)).map(|(p, _)| p);
         let mut ds = Dataset::default();
         // Every file is read before refusing, so one answer lists every problem.
         let mut problems = Vec::new();
@@ -117,12 +136,17 @@ impl Dataset {
         };
         macro_rules! layer {
             ($field:ident, $layer:expr, $id:expr, $synthetic:expr) => {{
-                match load::read_layer(source, $layer, $id, $synthetic) {
-                    Ok((features, data)) => {
-                        ds.$field = features;
-                        ds.layers.insert($layer, data);
+                if let Some(previous) = reuse(&$layer.file_name()) {
+                    ds.$field = previous.$field.clone();
+                    ds.layers.insert($layer, previous.layer($layer).clone());
+                } else {
+                    match load::read_layer(source, $layer, $id, $synthetic) {
+                        Ok((features, data)) => {
+                            ds.$field = features;
+                            ds.layers.insert($layer, data);
+                        }
+                        Err(e) => collect(e)?,
                     }
-                    Err(e) => collect(e)?,
                 }
             }};
             ($field:ident, $layer:expr) => {
@@ -146,20 +170,26 @@ impl Dataset {
         ds.network_file = LayerId::WalkNetwork.file_name();
 
         if profile == Profile::Internal {
-            match load::read_records(source, "workers.json") {
-                Ok((workers, version)) => {
-                    ds.workers = workers;
-                    ds.personal_versions.insert("workers", version);
-                }
-                Err(e) => collect(e)?,
+            macro_rules! records {
+                ($field:ident, $key:literal, $file:literal) => {{
+                    if let Some(previous) = reuse($file) {
+                        ds.$field = previous.$field.clone();
+                        if let Some(v) = previous.personal_versions.get($key) {
+                            ds.personal_versions.insert($key, v.clone());
+                        }
+                    } else {
+                        match load::read_records(source, $file) {
+                            Ok((records, version)) => {
+                                ds.$field = records;
+                                ds.personal_versions.insert($key, version);
+                            }
+                            Err(e) => collect(e)?,
+                        }
+                    }
+                }};
             }
-            match load::read_records(source, "building_heads.json") {
-                Ok((heads, version)) => {
-                    ds.building_heads = heads;
-                    ds.personal_versions.insert("building_heads", version);
-                }
-                Err(e) => collect(e)?,
-            }
+            records!(workers, "workers", "workers.json");
+            records!(building_heads, "building_heads", "building_heads.json");
         }
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));

@@ -18,7 +18,7 @@ use crate::model::Id;
 pub const DEFAULT_TOLERANCE_M2: f64 = 10.0;
 
 /// Discrepancies below this are floating-point noise, not worth a line.
-const NOISE_M2: f64 = 0.01;
+const NOISE_M2: f64 = 0.05;
 
 /// What the checks found.
 #[derive(Debug, Default)]

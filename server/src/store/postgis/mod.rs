@@ -57,6 +57,25 @@ pub type Versions = BTreeMap<String, i64>;
 /// data only in the internal profile. Layers carry their data versions, also
 /// returned for every layer as read.
 pub async fn load(pool: &PgPool, profile: Profile) -> Result<(Dataset, Versions)> {
+    load_since(pool, profile, None).await
+}
+
+/// As [`load`], reading only the tables whose data version moved since `previous`
+/// was read at `seen`, and taking the others from it.
+pub async fn reload(
+    pool: &PgPool,
+    profile: Profile,
+    previous: &Dataset,
+    seen: &Versions,
+) -> Result<(Dataset, Versions)> {
+    load_since(pool, profile, Some((previous, seen))).await
+}
+
+async fn load_since(
+    pool: &PgPool,
+    profile: Profile,
+    previous: Option<(&Dataset, &Versions)>,
+) -> Result<(Dataset, Versions)> {
     let mut db = pool
         .acquire()
         .await
@@ -67,9 +86,12 @@ pub async fn load(pool: &PgPool, profile: Profile) -> Result<(Dataset, Versions)
         .await
         .map_err(|e| Error::Database(format!("begin: {e}")))?;
     let versions = stamped_versions(&mut db).await?;
+    let unchanged = |table: &str| {
+        previous.is_some_and(|(_, seen)| seen.get(table) == versions.get(table).map(|(v, _)| v))
+    };
     let mut source = MemorySource::default();
     for table in &TABLES {
-        if table.personal() && profile == Profile::Public {
+        if (table.personal() && profile == Profile::Public) || unchanged(table.name) {
             continue;
         }
         let rows = tables::read_rows(&mut db, table, true).await?;
@@ -90,7 +112,12 @@ pub async fn load(pool: &PgPool, profile: Profile) -> Result<(Dataset, Versions)
         .execute(&mut *db)
         .await
         .map_err(|e| Error::Database(format!("commit: {e}")))?;
-    let dataset = Dataset::from_source(&source, profile)?;
+    let dataset = match previous {
+        Some((previous, _)) => Dataset::reassemble(&source, profile, previous, &|file| {
+            tables::Table::by_file(file).is_some_and(|t| unchanged(t.name))
+        })?,
+        None => Dataset::from_source(&source, profile)?,
+    };
     Ok((
         dataset,
         versions.into_iter().map(|(k, (v, _))| (k, v)).collect(),
