@@ -140,10 +140,14 @@ impl LiveApp {
             pool: pool.clone(),
             versions: versions.clone(),
         };
+        let moved: Vec<String> = changed(&seen, &versions).map(str::to_owned).collect();
         let previous = state.clone();
-        let next = tokio::task::spawn_blocking(move || previous.rebuilt(store))
-            .await
-            .map_err(|e| Error::Database(format!("rebuild: {e}")))?;
+        let next = tokio::task::spawn_blocking(move || {
+            let moved: Vec<&str> = moved.iter().map(String::as_str).collect();
+            previous.rebuilt(store, &moved)
+        })
+        .await
+        .map_err(|e| Error::Database(format!("rebuild: {e}")))?;
         // One preparation at a time: a burst of writes does not pile them up (a state
         // left unprepared finds the snaps its isochrones need itself).
         if !state.replica.preparing.swap(true, Ordering::AcqRel) {

@@ -50,8 +50,10 @@ pub struct AppState(Arc<Inner>);
 #[derive(Debug)]
 pub struct Inner {
     pub store: Store,
-    pub indexes: Indexes,
-    pub graph: WalkGraph,
+    /// Shared with the next state when a reload leaves the areas alone.
+    pub indexes: Arc<Indexes>,
+    /// Shared with the next state when a reload leaves the areas and network alone.
+    pub graph: Arc<WalkGraph>,
     pub reach: Reach,
     pub targets: Targets,
     /// Which street, community and grid each building and site lies in.
@@ -95,10 +97,31 @@ impl AppState {
         public_boundaries: bool,
         web_dir: PathBuf,
     ) -> Self {
+        Self::build(store, tokens, profile, public_boundaries, web_dir, None)
+    }
+
+    /// As [`AppState::new`], reusing what `kept` offers: area indexes, and the graph
+    /// on top of them.
+    fn build(
+        store: Store,
+        tokens: TokenStore,
+        profile: Profile,
+        public_boundaries: bool,
+        web_dir: PathBuf,
+        kept: Option<(Arc<Indexes>, Option<Arc<WalkGraph>>)>,
+    ) -> Self {
         let mut clock = Phases::start();
-        let indexes = Indexes::build(store.dataset());
+        let (indexes, graph) = match kept {
+            Some((indexes, graph)) => (indexes, graph),
+            None => (Arc::new(Indexes::build(store.dataset())), None),
+        };
         clock.lap("indexes");
-        let graph = WalkGraph::from_network(&store.dataset().network, &indexes.projection);
+        let graph = graph.unwrap_or_else(|| {
+            Arc::new(WalkGraph::from_network(
+                &store.dataset().network,
+                &indexes.projection,
+            ))
+        });
         clock.lap("graph");
         let health = health::Health::of(&store, profile, &graph);
         let (sites, buildings) = target_points(store.dataset(), &indexes);
@@ -193,14 +216,31 @@ impl AppState {
     }
 
     /// The same configuration over new data: tokens, sessions, saved scenarios, the
-    /// tile cache, the basemap and the reload counter carry over.
-    pub fn rebuilt(&self, store: Store) -> Self {
-        let mut next = Self::new(
+    /// tile cache, the basemap and the reload counter carry over, and so do the area
+    /// indexes (and the graph) when `changed` leaves the areas (and the network) alone.
+    pub fn rebuilt(&self, store: Store, changed: &[&str]) -> Self {
+        const AREAS: [&str; 6] = [
+            "district",
+            "streets",
+            "communities",
+            "grids",
+            "compounds",
+            "buildings",
+        ];
+        // Without a district the projection follows every layer's extent.
+        let areas_kept = !changed.iter().any(|layer| AREAS.contains(layer))
+            && self.store.dataset().layer(LayerId::District).bbox.is_some();
+        let kept = areas_kept.then(|| {
+            let graph = (!changed.contains(&"walk_network")).then(|| self.graph.clone());
+            (self.indexes.clone(), graph)
+        });
+        let mut next = Self::build(
             store,
             self.tokens.clone(),
             self.profile,
             self.public_boundaries,
             self.web_dir.clone(),
+            kept,
         );
         if let Some(inner) = Arc::get_mut(&mut next.0) {
             inner.sessions = self.sessions.clone();
