@@ -91,7 +91,16 @@ impl Snapper {
     /// edge id, so answers are stable).
     pub fn candidates(&self, graph: &WalkGraph, p: [f64; 2], radius_m: f64) -> Vec<Snap> {
         let mut best: Vec<(Snap, f64)> = Vec::new();
-        for seg in self.tree.locate_within_distance(p, radius_m * radius_m) {
+        let limit = radius_m * radius_m;
+        // The tree's own distance may round the other way at exactly the radius: it
+        // only proposes, and the same distance as `Nearby::nearest_into` decides.
+        for seg in self
+            .tree
+            .locate_within_distance(p, limit * (1.0 + 1e-9) + 1e-12)
+        {
+            if distance_2(seg, p) > limit {
+                continue;
+            }
             let (snap, offset) = snap_on(graph, seg, p);
             match best.iter_mut().find(|(s, _)| s.edge == snap.edge) {
                 Some(found) if offset < found.1 => *found = (snap, offset),

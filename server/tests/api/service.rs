@@ -88,6 +88,7 @@ async fn openapi_describes_every_endpoint() {
         "/api/v1/workers",
         "/api/v1/workers/{id}",
         "/api/v1/grids/{id}",
+        "/api/v1/buildings/{id}",
         "/api/v1/import",
         "/ogc",
         "/ogc/conformance",
@@ -129,6 +130,7 @@ async fn writes_need_an_admin_token_and_then_postgis() {
         ("PATCH", "/api/v1/sites/S1"),
         ("DELETE", "/api/v1/workers/W1"),
         ("PATCH", "/api/v1/grids/G370602901001001"),
+        ("PATCH", "/api/v1/buildings/B1"),
         ("POST", "/api/v1/import"),
     ] {
         assert_problem(&send(&INTERNAL, method, uri, None).await, 401, None);

@@ -29,6 +29,7 @@ pub struct Reply {
 pub struct Server {
     pub live: LiveApp,
     pub pool: PgPool,
+    pub url: String,
     pub admin: String,
     pub viewer: String,
 }
@@ -107,6 +108,7 @@ pub async fn server() -> Option<Server> {
     Some(Server {
         live: LiveApp::new(state),
         pool,
+        url,
         admin,
         viewer,
     })
