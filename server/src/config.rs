@@ -145,10 +145,11 @@ pub struct ImportArgs {
     pub database_url: String,
     #[arg(long, value_enum, default_value_t)]
     pub mode: crate::store::postgis::import::Mode,
-    /// The datum of the files' coordinates: wgs84, gcj02, bd09 or cgcs2000
-    /// (treated as WGS-84).
-    #[arg(long, default_value = "wgs84", value_parser = parse_crs)]
-    pub crs: crate::geo::Crs,
+    /// The files' coordinates: wgs84, gcj02, bd09, cgcs2000 (treated as WGS-84) or a
+    /// CGCS2000 3-degree Gauss–Krüger grid by its central meridian, e.g.
+    /// cgcs2000-gk3:120 (eastings without the zone number).
+    #[arg(long, default_value = "wgs84", value_parser = crate::store::postgis::import::FileCrs::parse)]
+    pub crs: crate::store::postgis::import::FileCrs,
     /// An overlap, gap or part outside its parent larger than this (m², each piece
     /// on its own) refuses the import; smaller ones are reported and kept.
     #[arg(long, default_value_t = crate::store::topology::DEFAULT_TOLERANCE_M2, value_parser = non_negative)]
@@ -164,11 +165,6 @@ fn non_negative(s: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("expected a number of square metres ≥ 0, got {s:?}")),
     }
-}
-
-fn parse_crs(s: &str) -> Result<crate::geo::Crs, String> {
-    s.parse()
-        .map_err(|()| format!("expected one of {}", crate::geo::Crs::NAMES.join(", ")))
 }
 
 #[derive(Debug, Clone, Args)]

@@ -287,3 +287,33 @@ fn the_demo_and_the_fixture_keep_their_topology() {
         .unwrap();
     assert!((9_700.0..9_900.0).contains(&area), "{island}");
 }
+
+#[test]
+fn gauss_kruger_agrees_with_proj_to_a_millimetre_both_ways() {
+    use redgrid::geo::GaussKruger;
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gk3_vectors.json"),
+    )
+    .unwrap();
+    let fixture: Value = serde_json::from_str(&text).unwrap();
+    let vectors = fixture["vectors"].as_array().unwrap();
+    assert_eq!(vectors.len(), 160);
+    let (mut worst_m, mut worst_deg) = (0.0f64, 0.0f64);
+    for v in vectors {
+        let zone = GaussKruger::new(v["cm"].as_f64().unwrap()).unwrap();
+        let p = LonLat::new(v["lon"].as_f64().unwrap(), v["lat"].as_f64().unwrap()).unwrap();
+        let (x, y) = zone.forward(p);
+        let (ex, ey) = (v["x"].as_f64().unwrap(), v["y"].as_f64().unwrap());
+        worst_m = worst_m.max((x - ex).abs()).max((y - ey).abs());
+        let back = zone.inverse(ex, ey).unwrap();
+        worst_deg = worst_deg
+            .max((back.lon() - p.lon()).abs())
+            .max((back.lat() - p.lat()).abs());
+    }
+    eprintln!("worst: {worst_m:.2e} m forward, {worst_deg:.2e}° inverse");
+    assert!(worst_m < 1e-3, "forward off by {worst_m} m");
+    assert!(
+        worst_deg < 1e-8,
+        "inverse off by {worst_deg}° (1e-8° ≈ 1 mm)"
+    );
+}

@@ -664,3 +664,61 @@ async fn gcj02_files_are_stored_in_wgs84() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn gauss_kruger_files_are_stored_in_wgs84() {
+    use postgis::import::FileCrs;
+    assert!(
+        FileCrs::parse("cgcs2000-gk3:121").is_err(),
+        "not a 3-degree meridian"
+    );
+    assert!(FileCrs::parse("cgcs2000-gk3:x").is_err());
+    let Ok(FileCrs::GaussKruger(zone)) = FileCrs::parse("CGCS2000-GK3:120") else {
+        panic!("a zone");
+    };
+    let Some(pool) = fresh_database().await else {
+        return;
+    };
+    postgis::migrate(&pool).await.unwrap();
+    import(&pool, &[&fixture()], Mode::Upsert).await;
+    let site = postgis::load(&pool, Profile::Internal)
+        .await
+        .unwrap()
+        .0
+        .sites[0]
+        .clone();
+    let wgs = redgrid::geo::LonLat::new(site.geometry.x(), site.geometry.y()).unwrap();
+    let (easting, northing) = zone.forward(wgs);
+    let dir = temp_dir("gk3");
+    let sites = edited_sites(&dir, |json| {
+        let features = json["features"].as_array_mut().unwrap();
+        for f in features.iter_mut() {
+            let c = &f["geometry"]["coordinates"];
+            let p =
+                redgrid::geo::LonLat::new(c[0].as_f64().unwrap(), c[1].as_f64().unwrap()).unwrap();
+            let (x, y) = zone.forward(p);
+            f["geometry"]["coordinates"] = serde_json::json!([x, y]);
+        }
+        assert!(
+            (features[0]["geometry"]["coordinates"][0].as_f64().unwrap() - easting).abs() < 1e-6
+        );
+    });
+    let options = postgis::import::Options {
+        crs: FileCrs::GaussKruger(zone),
+        ..options(Mode::Upsert, Crs::Wgs84)
+    };
+    postgis::import::import(&pool, &[sites], options)
+        .await
+        .unwrap();
+    let back = postgis::load(&pool, Profile::Internal)
+        .await
+        .unwrap()
+        .0
+        .sites[0]
+        .geometry;
+    assert!(
+        (back.x() - wgs.lon()).abs() < 1e-9 && (back.y() - wgs.lat()).abs() < 1e-9,
+        "{back:?} is {wgs:?}, given as ({easting}, {northing}) on CM 120° E"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

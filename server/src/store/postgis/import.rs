@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use super::tables::{self, Row, TABLES, Table};
 use crate::config::Profile;
 use crate::error::{Error, Problem, Result};
-use crate::geo::{Crs, LonLat};
+use crate::geo::{Crs, GaussKruger, LonLat};
 use crate::store::{Dataset, MemorySource, SourceFile, topology};
 
 /// How an import's files meet the rows already stored.
@@ -51,7 +51,7 @@ struct Incoming {
 pub struct Options {
     pub mode: Mode,
     /// The datum of the files' coordinates.
-    pub crs: Crs,
+    pub crs: FileCrs,
     /// Overlaps, gaps and parts outside a parent larger than this refuse the import.
     pub topology_tolerance_m2: f64,
 }
@@ -60,7 +60,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             mode: Mode::Upsert,
-            crs: Crs::Wgs84,
+            crs: FileCrs::Datum(Crs::Wgs84),
             topology_tolerance_m2: topology::DEFAULT_TOLERANCE_M2,
         }
     }
@@ -141,7 +141,7 @@ pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Resul
     Ok(Imported { changes, reported })
 }
 
-fn read_incoming(paths: &[PathBuf], crs: Crs) -> Result<Vec<Incoming>> {
+fn read_incoming(paths: &[PathBuf], crs: FileCrs) -> Result<Vec<Incoming>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -186,7 +186,7 @@ fn read_incoming(paths: &[PathBuf], crs: Crs) -> Result<Vec<Incoming>> {
             file: path.display().to_string(),
             reason: format!("not JSON: {e}"),
         })?;
-        if table.geometry && crs != Crs::Wgs84 {
+        if table.geometry && crs != FileCrs::Datum(Crs::Wgs84) {
             reproject(&mut json, crs);
         }
         incoming.push(Incoming { table, path, json });
@@ -204,16 +204,51 @@ fn read_incoming(paths: &[PathBuf], crs: Crs) -> Result<Vec<Incoming>> {
     Ok(incoming)
 }
 
+/// The coordinates of a file: longitude and latitude in a datum, or a CGCS2000
+/// 3-degree Gauss–Krüger grid's easting and northing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FileCrs {
+    Datum(Crs),
+    GaussKruger(GaussKruger),
+}
+
+impl FileCrs {
+    /// `wgs84`, `gcj02`, `bd09`, `cgcs2000`, or `cgcs2000-gk3:CM` (e.g. `cgcs2000-gk3:120`).
+    pub fn parse(s: &str) -> std::result::Result<Self, String> {
+        if let Some(cm) = s.to_ascii_lowercase().strip_prefix("cgcs2000-gk3:") {
+            let cm: f64 = cm.parse().map_err(|_| {
+                format!("cgcs2000-gk3 needs a central meridian, e.g. cgcs2000-gk3:120, got {s:?}")
+            })?;
+            return GaussKruger::new(cm)
+                .map(FileCrs::GaussKruger)
+                .map_err(|e| e.to_string());
+        }
+        s.parse().map(FileCrs::Datum).map_err(|()| {
+            format!(
+                "expected one of {} or cgcs2000-gk3:CM",
+                Crs::NAMES.join(", ")
+            )
+        })
+    }
+
+    /// The WGS-84 point of a pair, if it is one in this system.
+    fn to_wgs84(self, x: f64, y: f64) -> Option<LonLat> {
+        match self {
+            FileCrs::Datum(crs) => LonLat::new(x, y).ok().map(|p| crs.to_wgs84(p)),
+            FileCrs::GaussKruger(zone) => zone.inverse(x, y).ok(),
+        }
+    }
+}
+
 /// Converts every coordinate pair of every feature's geometry to WGS-84.
-fn reproject(collection: &mut Value, crs: Crs) {
-    fn walk(value: &mut Value, crs: Crs) {
+fn reproject(collection: &mut Value, crs: FileCrs) {
+    fn walk(value: &mut Value, crs: FileCrs) {
         let Value::Array(items) = value else { return };
         if let [Value::Number(x), Value::Number(y), ..] = items.as_slice()
-            && let (Some(lon), Some(lat)) = (x.as_f64(), y.as_f64())
+            && let (Some(x), Some(y)) = (x.as_f64(), y.as_f64())
         {
             // A pair that is not a coordinate is left for the checks to name.
-            if let Ok(p) = LonLat::new(lon, lat) {
-                let p = crs.to_wgs84(p);
+            if let Some(p) = crs.to_wgs84(x, y) {
                 items[0] = Value::from(p.lon());
                 items[1] = Value::from(p.lat());
             }
