@@ -127,6 +127,33 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         })
 }
 
+/// The table a handler writes to.
+fn table(name: &str) -> Result<&'static Table, ApiError> {
+    Table::by_name(name).ok_or_else(|| ApiError::Internal(format!("no table {name}")))
+}
+
+/// A stored row as a GeoJSON Feature with its id.
+fn feature(row: &Row) -> serde_json::Value {
+    let mut f = crate::store::postgis::tables::feature_json(row);
+    f["id"] = row
+        .id
+        .clone()
+        .map_or(serde_json::Value::Null, serde_json::Value::from);
+    f
+}
+
+/// A written record's answer, its version as `ETag`.
+fn answer(
+    status: axum::http::StatusCode,
+    body: serde_json::Value,
+    version: i64,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(header::ETAG, etag(version));
+    response
+}
+
 /// The ETag of a record version.
 pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))

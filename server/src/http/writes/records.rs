@@ -3,22 +3,17 @@
 //! date on grids and buildings (`PATCH /api/v1/grids/{id}`, `/api/v1/buildings/{id}`).
 //! Shapes change only by import, where topology is checked.
 
-use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 
-use super::{Change, WriteProblems, Writer, apply, etag, merge_patch, typed};
+use super::{Change, WriteProblems, Writer, answer, apply, feature, merge_patch, table, typed};
 use crate::http::AppState;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{JsonBody, PathParams};
 use crate::model::{BuildingProps, GridProps, Worker};
-use crate::store::postgis::tables::{Row, Table};
-
-fn table(name: &str) -> Result<&'static Table, ApiError> {
-    Table::by_name(name).ok_or_else(|| ApiError::Internal(format!("no table {name}")))
-}
+use crate::store::postgis::tables::Row;
 
 /// The grids a worker serves must exist.
 fn known_grids(state: &AppState, worker: &Value) -> Result<(), ApiError> {
@@ -54,12 +49,6 @@ fn worker_row(state: &AppState, id: &str, mut record: Value) -> Result<Row, ApiE
         props: record,
         geometry: None,
     })
-}
-
-fn answer(status: StatusCode, body: Value, version: i64) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(header::ETAG, etag(version));
-    response
 }
 
 /// Add a grid worker.
@@ -224,9 +213,11 @@ async fn patch_attributes<T: serde::de::DeserializeOwned + serde::Serialize>(
     let row = applied
         .after
         .ok_or_else(|| ApiError::Internal("no row".to_owned()))?;
-    let mut feature = crate::store::postgis::tables::feature_json(&row);
-    feature["id"] = row.id.map_or(Value::Null, Value::from);
-    Ok(answer(StatusCode::OK, feature, applied.written.version))
+    Ok(answer(
+        StatusCode::OK,
+        feature(&row),
+        applied.written.version,
+    ))
 }
 
 /// Change a grid's attributes.

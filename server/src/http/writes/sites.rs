@@ -8,19 +8,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Change, WriteProblems, Writer, apply, etag, merge_patch, typed};
+use super::{Change, WriteProblems, Writer, answer, apply, feature, merge_patch, table, typed};
 use crate::geo::LonLat;
 use crate::http::AppState;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{JsonBody, PathParams};
 use crate::model::SiteProps;
 use crate::store::postgis::edit;
-use crate::store::postgis::tables::{self, Row, Table};
+use crate::store::postgis::tables::{self, Row};
 use crate::tileset::DataChange;
-
-fn sites() -> &'static Table {
-    Table::by_name("sites").unwrap_or(&tables::TABLES[7])
-}
 
 /// The site's Point from a GeoJSON geometry, on the district's land.
 fn point(
@@ -141,12 +137,6 @@ fn object<'a>(
     }
 }
 
-fn feature(row: &Row) -> Value {
-    let mut f = tables::feature_json(row);
-    f["id"] = row.id.clone().map_or(Value::Null, Value::from);
-    f
-}
-
 /// The tiles of the sites layer over where the site was and is.
 fn invalidate_tiles(state: &AppState, before: Option<&Row>, after: Option<&Row>, version: i64) {
     let mercator = |row: Option<&Row>| {
@@ -164,14 +154,13 @@ fn invalidate_tiles(state: &AppState, before: Option<&Row>, after: Option<&Row>,
     });
 }
 
-fn answer(status: StatusCode, row: &Row, version: i64) -> Response {
-    let mut response = (status, axum::Json(feature(row))).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, etag(version));
+/// A site's answer: the Feature, its version as `ETag`, and where it lives.
+fn site_answer(status: StatusCode, row: &Row, version: i64) -> Response {
+    let mut response = answer(status, feature(row), version);
     if let Some(id) = &row.id
         && let Ok(location) = format!("/api/v1/sites/{id}").parse()
     {
-        headers.insert(header::LOCATION, location);
+        response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }
@@ -204,7 +193,7 @@ pub async fn create_site(
     }
     let geometry = members.get("geometry").cloned().unwrap_or(Value::Null);
     let change = Change {
-        table: sites(),
+        table: table("sites")?,
         id: Err(('S', 5)),
         action: "create",
         existing: false,
@@ -218,7 +207,11 @@ pub async fn create_site(
         .as_ref()
         .ok_or_else(|| ApiError::Internal("no row".to_owned()))?;
     invalidate_tiles(&state, None, Some(row), applied.written.data_version);
-    Ok(answer(StatusCode::CREATED, row, applied.written.version))
+    Ok(site_answer(
+        StatusCode::CREATED,
+        row,
+        applied.written.version,
+    ))
 }
 
 /// Change a site: `properties` merged as an RFC 7386 patch (`null` removes), a new
@@ -254,7 +247,7 @@ pub async fn update_site(
     }
     let geometry = members.get("geometry").cloned();
     let change = Change {
-        table: sites(),
+        table: table("sites")?,
         id: Ok(id),
         action: "update",
         existing: true,
@@ -277,7 +270,7 @@ pub async fn update_site(
         Some(row),
         applied.written.data_version,
     );
-    Ok(answer(StatusCode::OK, row, applied.written.version))
+    Ok(site_answer(StatusCode::OK, row, applied.written.version))
 }
 
 /// Remove a site.
@@ -317,7 +310,7 @@ pub async fn delete_site(
         )));
     }
     let change = Change {
-        table: sites(),
+        table: table("sites")?,
         id: Ok(id),
         action: "delete",
         existing: true,
@@ -365,11 +358,11 @@ pub async fn get_site(
         .acquire()
         .await
         .map_err(|e| super::store_error(crate::error::Error::Database(e.to_string())))?;
-    let current = edit::current(&mut db, sites(), &id)
+    let current = edit::current(&mut db, table("sites")?, &id)
         .await
         .map_err(super::store_error)?
         .ok_or_else(missing)?;
-    Ok(answer(StatusCode::OK, &current.row, current.version))
+    Ok(site_answer(StatusCode::OK, &current.row, current.version))
 }
 
 /// Import a data file over HTTP.
