@@ -147,17 +147,35 @@ pub struct ImportArgs {
     pub mode: crate::store::postgis::import::Mode,
     /// The files' coordinates: wgs84, gcj02, bd09, cgcs2000 (treated as WGS-84) or a
     /// CGCS2000 3-degree Gauss–Krüger grid by its central meridian, e.g.
-    /// cgcs2000-gk3:120 (eastings without the zone number).
-    #[arg(long, default_value = "wgs84", value_parser = crate::store::postgis::import::FileCrs::parse)]
-    pub crs: crate::store::postgis::import::FileCrs,
+    /// cgcs2000-gk3:120 (eastings without the zone number). Default: what a
+    /// shapefile's .prj says, else wgs84.
+    #[arg(long, value_parser = crate::formats::FileCrs::parse)]
+    pub crs: Option<crate::formats::FileCrs>,
+    /// The text encoding of CSV and .dbf files (utf-8, gbk, gb18030, …). Default: a
+    /// byte-order mark or a shapefile's .cpg, else UTF-8 if the text is valid UTF-8,
+    /// else GB18030.
+    #[arg(long, value_parser = encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The layer a single file holds, when its name does not say (`sites.csv` does).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Check and report what would change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// An overlap, gap or part outside its parent larger than this (m², each piece
     /// on its own) refuses the import; smaller ones are reported and kept.
     #[arg(long, default_value_t = crate::store::topology::DEFAULT_TOLERANCE_M2, value_parser = non_negative)]
     pub topology_tolerance_m2: f64,
-    /// Layer files (named as in a data directory, e.g. `sites.geojson`) or data
+    /// Layer files named after their layer (`sites.geojson`, `sites.csv`,
+    /// `grids.xlsx`, `buildings.shp`, `sites.zip` holding a shapefile) or data
     /// directories, whose known files are all imported.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+fn encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::formats::text::by_label(s)
+        .ok_or_else(|| format!("unknown encoding {s:?}: expected e.g. utf-8, gbk or gb18030"))
 }
 
 fn non_negative(s: &str) -> Result<f64, String> {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod coverage;
 pub mod demo;
 pub mod error;
+pub mod formats;
 pub mod geo;
 pub mod gpkg;
 pub mod http;
@@ -20,6 +21,7 @@ pub mod reach;
 pub mod search;
 pub mod store;
 pub mod tileset;
+pub mod zh;
 
 use std::path::Path;
 

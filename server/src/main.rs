@@ -180,9 +180,14 @@ fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
         let options = postgis::import::Options {
             mode: args.mode,
             crs: args.crs,
+            encoding: args.encoding,
             topology_tolerance_m2: args.topology_tolerance_m2,
+            dry_run: args.dry_run,
+            ..Default::default()
         };
-        let imported = postgis::import::import(&pool, &args.paths, options)
+        let inputs = postgis::import::inputs(&args.paths, args.layer.as_deref())
+            .map_err(|e| format!("nothing was imported: {e}"))?;
+        let imported = postgis::import::import_inputs(&pool, inputs, options)
             .await
             .map_err(|e| format!("nothing was imported: {e}"))?;
         for p in &imported.reported {
@@ -195,8 +200,15 @@ fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
                 c.layer, c.added, c.changed, c.removed, c.unchanged, c.data_version
             );
         }
+        if imported.unplaced > 0 {
+            println!(
+                "sites: {} without coordinates put on the unplaced list, to be placed on the map",
+                imported.unplaced
+            );
+        }
         eprintln!(
-            "imported {} layers in {:.1} s",
+            "{} {} layers in {:.1} s",
+            if args.dry_run { "dry run, nothing written:" } else { "imported" },
             changes.len(),
             started.elapsed().as_secs_f64()
         );

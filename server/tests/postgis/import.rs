@@ -704,7 +704,7 @@ async fn gauss_kruger_files_are_stored_in_wgs84() {
         );
     });
     let options = postgis::import::Options {
-        crs: FileCrs::GaussKruger(zone),
+        crs: Some(FileCrs::GaussKruger(zone)),
         ..options(Mode::Upsert, Crs::Wgs84)
     };
     postgis::import::import(&pool, &[sites], options)

@@ -51,7 +51,7 @@ pub async fn fresh_database_url() -> Option<(PgPool, String)> {
 pub fn options(mode: postgis::import::Mode, crs: redgrid::geo::Crs) -> postgis::import::Options {
     postgis::import::Options {
         mode,
-        crs: postgis::import::FileCrs::Datum(crs),
+        crs: Some(postgis::import::FileCrs::Datum(crs)),
         ..Default::default()
     }
 }

@@ -1,22 +1,28 @@
-//! `redgrid import`: data files into PostGIS in one transaction. The files are laid
-//! over what the database holds (by id, or replacing whole layers), the result goes
-//! through the same checks as a data directory at start-up, and only then is
-//! anything written; a refused import leaves the database as it was.
+//! Imports: data files (in any format [`crate::formats`] reads) into PostGIS in one
+//! transaction. The files are laid over what the database holds (by id, or
+//! replacing whole layers), the result goes through the same checks as a data
+//! directory at start-up, and only then is anything written; a refused import, or
+//! a dry run, leaves the database as it was. Sites known only by their address go
+//! to the unplaced list, to be placed on the map later.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
+use encoding_rs::Encoding;
 use serde_json::Value;
 use sqlx::PgPool;
 
 use super::tables::{self, Row, TABLES, Table};
 use crate::config::Profile;
 use crate::error::{Error, Problem, Result};
-use crate::geo::{Crs, GaussKruger, LonLat};
+pub use crate::formats::FileCrs;
+use crate::formats::{self, File, ReadOptions};
+use crate::model::SiteKind;
 use crate::store::{Dataset, MemorySource, SourceFile, topology};
 
 /// How an import's files meet the rows already stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Records with a stored id replace it in place, others are added; records the
     /// files do not mention stay. The walking network, which has no ids, is replaced.
@@ -26,8 +32,8 @@ pub enum Mode {
     ReplaceLayer,
 }
 
-/// What an import did to one layer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// What an import did (or, in a dry run, would do) to one layer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct LayerChange {
     pub layer: &'static str,
     pub added: usize,
@@ -36,32 +42,64 @@ pub struct LayerChange {
     pub unchanged: usize,
     /// The layer's data version after the import.
     pub data_version: i64,
+    /// The ids of the records added, changed and removed (none for the walking network).
+    pub added_ids: Vec<String>,
+    pub changed_ids: Vec<String>,
+    pub removed_ids: Vec<String>,
 }
 
-/// A file to import, read and reprojected to WGS-84.
+/// One file to import into one layer.
+#[derive(Debug)]
+pub struct Input {
+    pub table: &'static Table,
+    pub file: File,
+}
+
+/// A file read and reprojected to WGS-84. `positions` are the file's own indexes
+/// of the records kept, when sites without coordinates were taken out.
 #[derive(Debug)]
 struct Incoming {
     table: &'static Table,
-    path: PathBuf,
+    name: String,
     json: Value,
+    positions: Option<Vec<usize>>,
+}
+
+impl Incoming {
+    /// The file's own index of the record at `at`.
+    fn position(&self, at: usize) -> usize {
+        self.positions
+            .as_ref()
+            .and_then(|p| p.get(at).copied())
+            .unwrap_or(at)
+    }
 }
 
 /// How to import.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub mode: Mode,
-    /// The datum of the files' coordinates.
-    pub crs: FileCrs,
+    /// The system of the files' coordinates; else a shapefile's `.prj`, else WGS-84.
+    pub crs: Option<FileCrs>,
+    /// The text encoding of CSV and `.dbf` files; else detected.
+    pub encoding: Option<&'static Encoding>,
     /// Overlaps, gaps and parts outside a parent larger than this refuse the import.
     pub topology_tolerance_m2: f64,
+    /// Check and report, and write nothing.
+    pub dry_run: bool,
+    /// Who imports, for the audit log.
+    pub actor: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             mode: Mode::Upsert,
-            crs: FileCrs::Datum(Crs::Wgs84),
+            crs: None,
+            encoding: None,
             topology_tolerance_m2: topology::DEFAULT_TOLERANCE_M2,
+            dry_run: false,
+            actor: "redgrid import".to_owned(),
         }
     }
 }
@@ -71,18 +109,28 @@ impl Default for Options {
 pub struct Imported {
     pub changes: Vec<LayerChange>,
     pub reported: Vec<Problem>,
+    /// Sites without coordinates put on the unplaced list.
+    pub unplaced: usize,
 }
 
 /// Imports `paths` (layer files, or data directories whose known files are all
 /// taken) and reports what changed in each layer they name. A refusal lists every
 /// problem found, by file, feature and field.
 pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Result<Imported> {
-    let Options {
-        mode,
-        crs,
-        topology_tolerance_m2,
-    } = options;
-    let incoming = read_incoming(paths, crs)?;
+    import_inputs(pool, inputs(paths, None)?, options).await
+}
+
+/// Imports files already named to their layers.
+pub async fn import_inputs(
+    pool: &PgPool,
+    inputs: Vec<Input>,
+    options: Options,
+) -> Result<Imported> {
+    let read = ReadOptions {
+        encoding: options.encoding,
+        crs: options.crs,
+    };
+    let (incoming, unplaced) = read_incoming(inputs, read)?;
     let mut tx = pool
         .begin()
         .await
@@ -99,7 +147,7 @@ pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Resul
         let rows = &stored[table.name];
         let bytes = match incoming.iter().find(|i| i.table.name == table.name) {
             Some(file) => {
-                let (bytes, origin) = lay_over(file, rows, mode)?;
+                let (bytes, origin) = lay_over(file, rows, options.mode)?;
                 origins.insert(table.file, (file, origin));
                 bytes
             }
@@ -117,7 +165,7 @@ pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Resul
     }
     let dataset = Dataset::from_source(&merged, Profile::Internal)
         .map_err(|e| name_origin(e, &origins, &stored))?;
-    let found = topology::check(&dataset, topology_tolerance_m2);
+    let found = topology::check(&dataset, options.topology_tolerance_m2);
     if !found.refused.is_empty() {
         return Err(name_origin(
             Error::Invalid(found.refused),
@@ -129,69 +177,113 @@ pub async fn import(pool: &PgPool, paths: &[PathBuf], options: Options) -> Resul
     let mut changes = Vec::new();
     for file in &incoming {
         let rows = tables::dataset_rows(&dataset, file.table)?;
-        changes.push(write_layer(&mut tx, file.table, &stored[file.table.name], &rows).await?);
+        let change = write_layer(&mut tx, file.table, &stored[file.table.name], &rows).await?;
+        log(&mut tx, &options.actor, &file.name, &change).await?;
+        changes.push(change);
     }
-    tx.commit()
-        .await
-        .map_err(|e| Error::Database(format!("commit: {e}")))?;
+    for (source, props) in &unplaced {
+        sqlx::query("INSERT INTO unplaced_sites (props, source) VALUES ($1::jsonb, $2)")
+            .bind(props.to_string())
+            .bind(source)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| Error::Database(format!("unplaced sites: {e}")))?;
+    }
+    let done = if options.dry_run {
+        tx.rollback().await
+    } else {
+        tx.commit().await
+    };
+    done.map_err(|e| Error::Database(format!("commit: {e}")))?;
     let reported = match name_origin(Error::Invalid(found.reported), &origins, &stored) {
         Error::Invalid(problems) => problems,
         other => other.into_problems(),
     };
-    Ok(Imported { changes, reported })
+    Ok(Imported {
+        changes,
+        reported,
+        unplaced: unplaced.len(),
+    })
 }
 
-fn read_incoming(paths: &[PathBuf], crs: FileCrs) -> Result<Vec<Incoming>> {
-    let mut files = Vec::new();
+/// One audit entry for each layer an import changed.
+async fn log(
+    tx: &mut sqlx::PgConnection,
+    actor: &str,
+    file: &str,
+    change: &LayerChange,
+) -> Result<()> {
+    if change.added + change.changed + change.removed == 0 {
+        return Ok(());
+    }
+    let summary = serde_json::json!({
+        "file": file,
+        "added": change.added,
+        "changed": change.changed,
+        "removed": change.removed,
+        "data_version": change.data_version,
+    });
+    sqlx::query(
+        "INSERT INTO audit_log (actor, action, layer, record_id, after) \
+         VALUES ($1, 'import', $2, NULL, $3::jsonb)",
+    )
+    .bind(actor)
+    .bind(change.layer)
+    .bind(summary.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| Error::Database(format!("audit: {e}")))?;
+    Ok(())
+}
+
+/// The files `paths` name: layer files (named after their layer, `sites.csv`, or
+/// all of them for `layer`), or data directories whose known files are all taken.
+pub fn inputs(paths: &[PathBuf], layer: Option<&str>) -> Result<Vec<Input>> {
+    let forced = layer
+        .map(|name| {
+            Table::by_name(name).ok_or_else(|| Error::InvalidFile {
+                file: name.to_owned(),
+                reason: format!("no layer {name:?}: expected one of {}", layer_names()),
+            })
+        })
+        .transpose()?;
+    let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
             for table in &TABLES {
                 let candidate = path.join(table.file);
                 if candidate.is_file() {
-                    files.push((table, candidate));
+                    found.push((table, candidate));
                 }
             }
-        } else {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let table = name.as_deref().and_then(Table::by_file).ok_or_else(|| {
-                let known: Vec<&str> = TABLES.iter().map(|t| t.file).collect();
-                Error::InvalidFile {
-                    file: path.display().to_string(),
-                    reason: format!(
-                        "not a layer file: the name must be one of {}",
-                        known.join(", ")
-                    ),
-                }
-            })?;
-            files.push((table, path.clone()));
+            continue;
         }
+        let name = path.display().to_string();
+        let table = forced
+            .or_else(|| formats::layer_of_name(&name).as_deref().and_then(Table::by_name))
+            .ok_or_else(|| Error::InvalidFile {
+                file: name.clone(),
+                reason: format!(
+                    "not a layer file: name it after its layer ({}) or pass --layer",
+                    layer_names()
+                ),
+            })?;
+        found.push((table, path.clone()));
     }
-    let mut incoming: Vec<Incoming> = Vec::new();
-    for (table, path) in files {
-        if let Some(earlier) = incoming.iter().find(|i| i.table.name == table.name) {
+    let mut inputs: Vec<Input> = Vec::new();
+    for (table, path) in found {
+        if let Some(earlier) = inputs.iter().find(|i| i.table.name == table.name) {
             return Err(Error::InvalidFile {
                 file: path.display().to_string(),
-                reason: format!(
-                    "{} is imported twice ({})",
-                    table.file,
-                    earlier.path.display()
-                ),
+                reason: format!("{} is imported twice ({})", table.name, earlier.file.name),
             });
         }
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let mut json: Value = serde_json::from_slice(&bytes).map_err(|e| Error::InvalidFile {
-            file: path.display().to_string(),
-            reason: format!("not JSON: {e}"),
-        })?;
-        if table.geometry && crs != FileCrs::Datum(Crs::Wgs84) {
-            reproject(&mut json, crs);
-        }
-        incoming.push(Incoming { table, path, json });
+        inputs.push(Input {
+            table,
+            file: File::from_path(&path)?,
+        });
     }
-    if incoming.is_empty() {
+    if inputs.is_empty() {
         return Err(Error::InvalidFile {
             file: paths
                 .iter()
@@ -201,70 +293,92 @@ fn read_incoming(paths: &[PathBuf], crs: FileCrs) -> Result<Vec<Incoming>> {
             reason: "no layer files to import".to_owned(),
         });
     }
-    Ok(incoming)
+    Ok(inputs)
 }
 
-/// The coordinates of a file: longitude and latitude in a datum, or a CGCS2000
-/// 3-degree Gauss–Krüger grid's easting and northing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum FileCrs {
-    Datum(Crs),
-    GaussKruger(GaussKruger),
+pub fn layer_names() -> String {
+    TABLES.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
 }
 
-impl FileCrs {
-    /// `wgs84`, `gcj02`, `bd09`, `cgcs2000`, or `cgcs2000-gk3:CM` (e.g. `cgcs2000-gk3:120`).
-    pub fn parse(s: &str) -> std::result::Result<Self, String> {
-        if let Some(cm) = s.to_ascii_lowercase().strip_prefix("cgcs2000-gk3:") {
-            let cm: f64 = cm.parse().map_err(|_| {
-                format!("cgcs2000-gk3 needs a central meridian, e.g. cgcs2000-gk3:120, got {s:?}")
-            })?;
-            return GaussKruger::new(cm)
-                .map(FileCrs::GaussKruger)
-                .map_err(|e| e.to_string());
-        }
-        s.parse().map(FileCrs::Datum).map_err(|()| {
-            format!(
-                "expected one of {} or cgcs2000-gk3:CM",
-                Crs::NAMES.join(", ")
-            )
-        })
-    }
+/// A site without coordinates, for the unplaced list: the file it came from and
+/// its properties.
+type Unplaced = (String, Value);
 
-    /// The WGS-84 point of a pair, if it is one in this system.
-    fn to_wgs84(self, x: f64, y: f64) -> Option<LonLat> {
-        match self {
-            FileCrs::Datum(crs) => LonLat::new(x, y).ok().map(|p| crs.to_wgs84(p)),
-            FileCrs::GaussKruger(zone) => zone.inverse(x, y).ok(),
-        }
-    }
-}
-
-/// Converts every coordinate pair of every feature's geometry to WGS-84.
-fn reproject(collection: &mut Value, crs: FileCrs) {
-    fn walk(value: &mut Value, crs: FileCrs) {
-        let Value::Array(items) = value else { return };
-        if let [Value::Number(x), Value::Number(y), ..] = items.as_slice()
-            && let (Some(x), Some(y)) = (x.as_f64(), y.as_f64())
+/// The inputs read to WGS-84, and the sites among them that have no coordinates.
+fn read_incoming(
+    inputs: Vec<Input>,
+    options: ReadOptions,
+) -> Result<(Vec<Incoming>, Vec<Unplaced>)> {
+    let mut incoming = Vec::new();
+    let mut unplaced = Vec::new();
+    let mut problems = Vec::new();
+    for Input { table, file } in inputs {
+        let mut json = match formats::read(&file, table.geometry, options) {
+            Ok(json) => json,
+            Err(e) => {
+                problems.extend(e.into_problems());
+                continue;
+            }
+        };
+        let mut positions = None;
+        if table.name == "sites"
+            && let Some(Value::Array(features)) = json.get_mut("features")
         {
-            // A pair that is not a coordinate is left for the checks to name.
-            if let Some(p) = crs.to_wgs84(x, y) {
-                items[0] = Value::from(p.lon());
-                items[1] = Value::from(p.lat());
+            let mut kept = Vec::new();
+            let mut at = Vec::new();
+            for (index, feature) in std::mem::take(features).into_iter().enumerate() {
+                if feature.get("geometry").is_some_and(|g| !g.is_null()) {
+                    kept.push(feature);
+                    at.push(index);
+                    continue;
+                }
+                match unplaced_site(&feature) {
+                    Ok(props) => unplaced.push((file.name.clone(), props)),
+                    Err((field, reason)) => problems
+                        .push(Problem::feature(&file.name, index, reason).with_field(field)),
+                }
             }
-            return;
+            *features = kept;
+            positions = Some(at);
         }
-        for item in items {
-            walk(item, crs);
-        }
+        incoming.push(Incoming {
+            table,
+            name: file.name,
+            json,
+            positions,
+        });
     }
-    if let Some(Value::Array(features)) = collection.get_mut("features") {
-        for feature in features {
-            if let Some(coordinates) = feature.pointer_mut("/geometry/coordinates") {
-                walk(coordinates, crs);
-            }
-        }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
+    Ok((incoming, unplaced))
+}
+
+/// The properties of a site without coordinates, if it can be placed later: a
+/// known kind, a name, and an address to place it by.
+fn unplaced_site(feature: &Value) -> std::result::Result<Value, (&'static str, String)> {
+    let props = feature.get("properties").cloned().unwrap_or(Value::Null);
+    let text = |field: &str| {
+        props
+            .get(field)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    };
+    match text("kind") {
+        Some(kind) if SiteKind::ALL.iter().any(|k| k.as_str() == kind) => {}
+        Some(kind) => return Err(("kind", format!("unknown site kind {kind:?}"))),
+        None => return Err(("kind", "missing field `kind`".to_owned())),
+    }
+    if text("name").is_none() {
+        return Err(("name", "missing field `name`".to_owned()));
+    }
+    if text("address").is_none() {
+        return Err((
+            "geometry",
+            "no coordinates and no address: nothing to place the site by".to_owned(),
+        ));
+    }
+    Ok(props)
 }
 
 /// Where each record of a laid-over file came from: the file's index, or `None`
@@ -289,12 +403,13 @@ fn lay_over(file: &Incoming, stored: &[Row], mode: Mode) -> Result<(Vec<u8>, Ori
             "a JSON array of records"
         };
         return Err(Error::InvalidFile {
-            file: file.path.display().to_string(),
+            file: file.name.clone(),
             reason: format!("expected {expected}"),
         });
     };
+    let items = &with_site_ids(table, items, stored);
     if mode == Mode::ReplaceLayer || !table.keyed {
-        let origin = (0..items.len()).map(Some).collect();
+        let origin = (0..items.len()).map(|i| Some(file.position(i))).collect();
         return Ok((serialise(table, items.clone())?, origin));
     }
     let stored_json = |row: &Row| {
@@ -322,16 +437,46 @@ fn lay_over(file: &Incoming, stored: &[Row], mode: Mode) -> Result<(Vec<u8>, Ori
         match id.and_then(|id| seen.insert(id).then(|| position.get(id)).flatten()) {
             Some(&at) => {
                 merged[at] = item.clone();
-                origin[at] = Some(index);
+                origin[at] = Some(file.position(index));
             }
             // New, without an id, or a second record of one id: added, for the checks.
             None => {
                 merged.push(item.clone());
-                origin.push(Some(index));
+                origin.push(Some(file.position(index)));
             }
         }
     }
     Ok((serialise(table, merged)?, origin))
+}
+
+/// Sites given without an id get the next free `S…` ids (others must have theirs).
+fn with_site_ids(table: &Table, items: &[Value], stored: &[Row]) -> Vec<Value> {
+    let mut items = items.to_vec();
+    if table.name != "sites" {
+        return items;
+    }
+    let number = |id: &str| id.strip_prefix('S').and_then(|n| n.parse::<usize>().ok());
+    let given = items
+        .iter()
+        .filter_map(|f| f.pointer("/properties/id").and_then(Value::as_str));
+    let mut next = stored
+        .iter()
+        .filter_map(|r| r.id.as_deref())
+        .chain(given)
+        .filter_map(number)
+        .max()
+        .unwrap_or(0);
+    for item in &mut items {
+        let missing = item
+            .pointer("/properties/id")
+            .is_none_or(|id| id.is_null() || id.as_str() == Some(""));
+        if let (true, Some(Value::Object(props))) = (missing, item.get_mut("properties")) {
+            next += 1;
+            let id = crate::model::Id::numbered('S', next, 5).to_string();
+            props.insert("id".to_owned(), Value::from(id));
+        }
+    }
+    items
 }
 
 fn serialise(table: &Table, items: Vec<Value>) -> Result<Vec<u8>> {
@@ -372,7 +517,7 @@ fn name_origin(
                 (Some((incoming, origin)), Some(index)) => {
                     match origin.get(index).copied().flatten() {
                         Some(at) => {
-                            p.file = incoming.path.display().to_string();
+                            p.file = incoming.name.clone();
                             p.index = Some(at);
                         }
                         None => {
@@ -381,7 +526,7 @@ fn name_origin(
                         }
                     }
                 }
-                (Some((incoming, _)), None) => p.file = incoming.path.display().to_string(),
+                (Some((incoming, _)), None) => p.file = incoming.name.clone(),
                 (None, Some(index)) => {
                     if let Some(table) = Table::by_file(&p.file) {
                         p.file = stored_record(table, index);
@@ -412,6 +557,9 @@ async fn write_layer(
         removed: 0,
         unchanged: 0,
         data_version: 0,
+        added_ids: Vec::new(),
+        changed_ids: Vec::new(),
+        removed_ids: Vec::new(),
     };
     let mut writes: Vec<(i32, &Row)> = Vec::new();
     if table.keyed {
@@ -426,14 +574,23 @@ async fn write_layer(
             .copied()
             .collect();
         change.removed = removed.len();
+        change.removed_ids = removed.iter().map(|id| (*id).to_owned()).collect();
+        change.removed_ids.sort();
         for (ord, row) in rows.iter().enumerate() {
+            let id = row.id.clone().unwrap_or_default();
             match row.id.as_deref().and_then(|id| by_id.get(id)) {
-                None => change.added += 1,
+                None => {
+                    change.added += 1;
+                    change.added_ids.push(id);
+                }
                 Some(old) if *old == row => {
                     change.unchanged += 1;
                     continue;
                 }
-                Some(_) => change.changed += 1,
+                Some(_) => {
+                    change.changed += 1;
+                    change.changed_ids.push(id);
+                }
             }
             writes.push((ord as i32, row));
         }
