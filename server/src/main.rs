@@ -208,7 +208,11 @@ fn import(args: &redgrid::config::ImportArgs) -> Result<(), String> {
         }
         eprintln!(
             "{} {} layers in {:.1} s",
-            if args.dry_run { "dry run, nothing written:" } else { "imported" },
+            if args.dry_run {
+                "dry run, nothing written:"
+            } else {
+                "imported"
+            },
             changes.len(),
             started.elapsed().as_secs_f64()
         );

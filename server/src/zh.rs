@@ -19,6 +19,14 @@ fn noun(english: &str) -> &str {
     }
 }
 
+/// Without backquotes.
+fn quoted(s: &str) -> String {
+    s.trim_matches('`').to_owned()
+}
+
+/// Renders what follows a known English prefix.
+type Render = dyn Fn(&str) -> String;
+
 /// `reason` in Chinese.
 pub fn reason(reason: &str) -> String {
     let reason = reason.trim();
@@ -41,8 +49,7 @@ pub fn reason(reason: &str) -> String {
             .replace(" pieces, the largest ", " 块，最大 ");
         return format!("{}（{area}）", self::reason(head));
     }
-    let quoted = |s: &str| s.trim_matches('`').to_owned();
-    let rules: [(&str, &dyn Fn(&str) -> String); 27] = [
+    let rules: [(&str, &Render); 27] = [
         ("missing field ", &|r| format!("缺少必填字段 {}", quoted(r))),
         ("unknown variant ", &|r| match r.split_once(", expected ") {
             Some((value, allowed)) => format!(
@@ -62,30 +69,44 @@ pub fn reason(reason: &str) -> String {
         ("the site is outside the district's land", &|_| {
             "站点不在芝罘区陆域范围内".to_owned()
         }),
-        ("outside the district's land", &|_| "不在芝罘区陆域范围内".to_owned()),
+        ("outside the district's land", &|_| {
+            "不在芝罘区陆域范围内".to_owned()
+        }),
         ("outside its ", &|r| match r.split_once(' ') {
             Some((kind, id)) => format!("超出所属{} {id} 的范围", noun(kind)),
             None => format!("超出所属范围：{r}"),
         }),
-        ("in none of its ", &|r| format!("有部分不属于任何{}（空隙）", noun(r))),
+        ("in none of its ", &|r| {
+            format!("有部分不属于任何{}（空隙）", noun(r))
+        }),
         ("in no street", &|_| "有部分不属于任何街道".to_owned()),
         ("overlaps ", &|r| format!("与 {r} 重叠")),
         ("invalid polygon", &|r| format!("多边形无效{r}")),
-        ("expected a whole number, got ", &|r| format!("应为整数，实际为 {r}")),
-        ("expected a number, got ", &|r| format!("应为数字，实际为 {r}")),
-        ("expected true or false, got ", &|r| format!("应为“是”或“否”，实际为 {r}")),
+        ("expected a whole number, got ", &|r| {
+            format!("应为整数，实际为 {r}")
+        }),
+        ("expected a number, got ", &|r| {
+            format!("应为数字，实际为 {r}")
+        }),
+        ("expected true or false, got ", &|r| {
+            format!("应为“是”或“否”，实际为 {r}")
+        }),
         ("not JSON", &|r| format!("不是有效的 JSON{r}")),
         ("not CSV", &|r| format!("不是有效的 CSV 文件{r}")),
         ("not a spreadsheet", &|r| format!("不是有效的电子表格{r}")),
         ("not WKT", &|r| format!("不是有效的 WKT 几何{r}")),
-        ("a shapefile needs its ", &|r| format!("Shapefile 缺少同名的 {r}")),
+        ("a shapefile needs its ", &|r| {
+            format!("Shapefile 缺少同名的 {r}")
+        }),
         ("no coordinates and no address", &|_| {
             "既无坐标也无地址，无法落点".to_owned()
         }),
         ("unknown site kind ", &|r| format!("未知的站点类型 {r}")),
         ("must be an object", &|_| "应为 JSON 对象".to_owned()),
         ("must be a JSON object", &|_| "应为 JSON 对象".to_owned()),
-        ("ids are given by the server", &|_| "编号由系统生成，不能指定".to_owned()),
+        ("ids are given by the server", &|_| {
+            "编号由系统生成，不能指定".to_owned()
+        }),
         ("no other site ", &|r| format!("没有另一个站点 {r}")),
     ];
     for (prefix, render) in rules {
@@ -139,9 +160,18 @@ mod tests {
                 "unknown variant `shop`, expected one of `station`, `alliance`",
                 "shop 不是可用的取值，可用：station, alliance",
             ),
-            ("property `grid_id`: unknown id G9", "字段 grid_id：引用的编号 G9 不存在"),
-            ("row 4: expected a whole number, got \"many\"", "第 4 行：应为整数，实际为 \"many\""),
-            ("outside its community C1: 980.5 m²", "超出所属社区 C1 的范围（980.5 m²）"),
+            (
+                "property `grid_id`: unknown id G9",
+                "字段 grid_id：引用的编号 G9 不存在",
+            ),
+            (
+                "row 4: expected a whole number, got \"many\"",
+                "第 4 行：应为整数，实际为 \"many\"",
+            ),
+            (
+                "outside its community C1: 980.5 m²",
+                "超出所属社区 C1 的范围（980.5 m²）",
+            ),
             (
                 "overlaps G2: 12.0 m² in 3 pieces, the largest 9.1 m²",
                 "与 G2 重叠（12.0 m²，共 3 块，最大 9.1 m²）",
@@ -157,7 +187,10 @@ mod tests {
     #[test]
     fn names_where() {
         let p = Problem::feature("sites.csv", 2, "missing field `kind`").with_field("kind");
-        assert_eq!(problem(&p), "sites.csv 第 3 条（字段 kind）：缺少必填字段 kind");
+        assert_eq!(
+            problem(&p),
+            "sites.csv 第 3 条（字段 kind）：缺少必填字段 kind"
+        );
         let stored = Problem::file("stored grids G1", "overlaps G2: 1.0 m²");
         assert_eq!(problem(&stored), "已存的网格 G1：与 G2 重叠（1.0 m²）");
     }

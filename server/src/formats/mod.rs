@@ -94,8 +94,9 @@ impl File {
         let name = path.display().to_string();
         let format = Format::of_name(&name).ok_or_else(|| Error::InvalidFile {
             file: name.clone(),
-            reason: "unknown format: expected .geojson, .json, .csv, .xlsx, .xls, .ods, .shp or .zip"
-                .to_owned(),
+            reason:
+                "unknown format: expected .geojson, .json, .csv, .xlsx, .xls, .ods, .shp or .zip"
+                    .to_owned(),
         })?;
         let read = |path: &Path| {
             std::fs::read(path).map_err(|source| Error::Io {
@@ -148,11 +149,17 @@ pub fn read(file: &File, geometry: bool, options: ReadOptions) -> Result<Value> 
         }
         Format::Csv => {
             let (headings, rows) = sheets::csv(name, &file.bytes, options.encoding)?;
-            (tabular::to_layer(name, &headings, &rows, geometry, None)?, None)
+            (
+                tabular::to_layer(name, &headings, &rows, geometry, None)?,
+                None,
+            )
         }
         Format::Workbook => {
             let (headings, rows) = sheets::workbook(name, &file.bytes)?;
-            (tabular::to_layer(name, &headings, &rows, geometry, None)?, None)
+            (
+                tabular::to_layer(name, &headings, &rows, geometry, None)?,
+                None,
+            )
         }
         Format::Shapefile | Format::Zip => {
             let parts = if file.format == Format::Zip {

@@ -60,7 +60,9 @@ pub fn workbook(file: &str, bytes: &[u8]) -> Result<Sheet> {
         .worksheet_range_at(0)
         .ok_or_else(|| invalid("the workbook has no sheet".to_owned()))?
         .map_err(|e| invalid(format!("cannot read the first sheet: {e}")))?;
-    let mut rows = range.rows().map(|row| row.iter().map(cell).collect::<Vec<_>>());
+    let mut rows = range
+        .rows()
+        .map(|row| row.iter().map(cell).collect::<Vec<_>>());
     let headings = rows
         .next()
         .ok_or_else(|| invalid("empty sheet: the first row must name the columns".to_owned()))?
@@ -96,9 +98,19 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode(text);
         let (headings, rows) = csv("sites.csv", &bytes, None).expect("read");
         assert_eq!(headings, ["名称", "经度", "纬度"]);
-        assert_eq!(rows[0], [Value::from("幸福;驿站"), Value::from("121.4"), Value::from("37.5")]);
+        assert_eq!(
+            rows[0],
+            [
+                Value::from("幸福;驿站"),
+                Value::from("121.4"),
+                Value::from("37.5")
+            ]
+        );
         assert_eq!(rows[1], [Value::from("短行")]);
-        assert!(matches!(csv("sites.csv", b"", None), Err(Error::InvalidFile { .. })));
+        assert!(matches!(
+            csv("sites.csv", b"", None),
+            Err(Error::InvalidFile { .. })
+        ));
     }
 
     #[test]

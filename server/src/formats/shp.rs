@@ -41,7 +41,10 @@ pub fn read(file: &str, parts: &Parts, forced: Option<&'static Encoding>) -> Res
         (None, Some(cpg)) => {
             let label = String::from_utf8_lossy(cpg);
             Some(text::by_label(&label).ok_or_else(|| {
-                invalid(format!("the .cpg names an unknown encoding {:?}", label.trim()))
+                invalid(format!(
+                    "the .cpg names an unknown encoding {:?}",
+                    label.trim()
+                ))
             })?)
         }
         (None, None) => None,
@@ -88,7 +91,11 @@ fn attributes(
     let mut reader = shapefile::dbase::ReaderBuilder::new()
         .with_encoding(encoding)
         .build(Cursor::new(dbf))?;
-    let headings: Vec<String> = reader.fields().iter().map(|f| f.name().to_owned()).collect();
+    let headings: Vec<String> = reader
+        .fields()
+        .iter()
+        .map(|f| f.name().to_owned())
+        .collect();
     let mut rows = Vec::new();
     for record in reader.iter_records() {
         let mut record = record?;
@@ -122,7 +129,8 @@ fn geometry(shape: shapefile::Shape) -> Option<Value> {
     let geometry = geo::Geometry::<f64>::try_from(shape).ok()?;
     let geometry = match geometry {
         geo::Geometry::MultiPolygon(mut m) if m.0.len() == 1 => {
-            m.0.pop().map_or(geo::Geometry::MultiPolygon(m), geo::Geometry::Polygon)
+            m.0.pop()
+                .map_or(geo::Geometry::MultiPolygon(m), geo::Geometry::Polygon)
         }
         other => other,
     };
@@ -131,8 +139,13 @@ fn geometry(shape: shapefile::Shape) -> Option<Value> {
 
 /// The coordinate system a `.prj` (ESRI WKT) describes, among those imports know.
 pub fn projection(wkt: &str) -> std::result::Result<FileCrs, String> {
-    let flat: String = wkt.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    let cgcs2000 = flat.contains("cgcs2000") || flat.contains("china_geodetic_coordinate_system_2000");
+    let flat: String = wkt
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let cgcs2000 =
+        flat.contains("cgcs2000") || flat.contains("china_geodetic_coordinate_system_2000");
     if flat.starts_with("projcs[") {
         let parameter = |name: &str| {
             let key = format!("parameter[\"{name}\",");
@@ -140,9 +153,12 @@ pub fn projection(wkt: &str) -> std::result::Result<FileCrs, String> {
             flat[at..].split(']').next()?.parse::<f64>().ok()
         };
         let transverse = flat.contains("transverse_mercator") || flat.contains("gauss_kruger");
-        let (Some(cm), Some(false_easting)) = (parameter("central_meridian"), parameter("false_easting"))
+        let (Some(cm), Some(false_easting)) =
+            (parameter("central_meridian"), parameter("false_easting"))
         else {
-            return Err("the .prj's projection has no central meridian or false easting".to_owned());
+            return Err(
+                "the .prj's projection has no central meridian or false easting".to_owned(),
+            );
         };
         if !(cgcs2000 && transverse) || false_easting != 500_000.0 {
             return Err(format!(
@@ -151,7 +167,9 @@ pub fn projection(wkt: &str) -> std::result::Result<FileCrs, String> {
                 wkt.chars().take(80).collect::<String>()
             ));
         }
-        return GaussKruger::new(cm).map(FileCrs::GaussKruger).map_err(|e| e.to_string());
+        return GaussKruger::new(cm)
+            .map(FileCrs::GaussKruger)
+            .map_err(|e| e.to_string());
     }
     if cgcs2000 {
         Ok(FileCrs::Datum(Crs::Cgcs2000))
@@ -178,7 +196,9 @@ mod tests {
         let gk = r#"PROJCS["CGCS2000_3_Degree_GK_CM_120E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",120.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;
         assert_eq!(
             projection(gk),
-            Ok(FileCrs::GaussKruger(GaussKruger::new(120.0).expect("a zone")))
+            Ok(FileCrs::GaussKruger(
+                GaussKruger::new(120.0).expect("a zone")
+            ))
         );
         let zoned = gk.replace("500000.0", "40500000.0");
         assert!(projection(&zoned).is_err_and(|e| e.contains("500000")));

@@ -13,7 +13,12 @@ use crate::model::SiteKind;
 /// Properties whose cells hold whole numbers.
 const INTEGERS: [&str; 3] = ["population", "households", "floors"];
 /// Properties whose cells hold lists, separated by `;`, `；`, `、`, `|` or commas.
-const LISTS: [&str; 4] = ["services", "paired_community_ids", "grid_ids", "building_ids"];
+const LISTS: [&str; 4] = [
+    "services",
+    "paired_community_ids",
+    "grid_ids",
+    "building_ids",
+];
 /// Properties whose cells hold JSON when they start with `[` or `{`.
 const JSON: [&str; 3] = ["hours", "resources", "gates"];
 
@@ -252,7 +257,15 @@ mod tests {
             .map(String::from)
             .to_vec();
         let rows = vec![
-            strings(&["S9", "幸福红港驿站", "芝罘红港驿站", "121.40", "37.53", "理发；助餐", ""]),
+            strings(&[
+                "S9",
+                "幸福红港驿站",
+                "芝罘红港驿站",
+                "121.40",
+                "37.53",
+                "理发；助餐",
+                "",
+            ]),
             strings(&["", "待定驿站", "station", "", "", "", "幸福路1号"]),
             strings(&["", "", "", "", "", "", ""]),
         ];
@@ -260,8 +273,14 @@ mod tests {
         let features = layer["features"].as_array().expect("features");
         assert_eq!(features.len(), 2, "the empty row is skipped");
         assert_eq!(features[0]["properties"]["kind"], "station");
-        assert_eq!(features[0]["properties"]["services"], json!(["理发", "助餐"]));
-        assert_eq!(features[0]["geometry"]["coordinates"], json!([121.4, 37.53]));
+        assert_eq!(
+            features[0]["properties"]["services"],
+            json!(["理发", "助餐"])
+        );
+        assert_eq!(
+            features[0]["geometry"]["coordinates"],
+            json!([121.4, 37.53])
+        );
         assert_eq!(features[1]["geometry"], Value::Null);
         assert_eq!(features[1]["properties"]["address"], "幸福路1号");
         assert!(features[1]["properties"].get("id").is_none());
@@ -276,15 +295,23 @@ mod tests {
             Value::from("POLYGON((121 37,121.1 37,121.1 37.1,121 37))"),
         ]];
         let layer = to_layer("grids.xlsx", &headings, &rows, true, None).expect("a layer");
-        assert_eq!(layer["features"][0]["properties"]["population"], json!(1200));
+        assert_eq!(
+            layer["features"][0]["properties"]["population"],
+            json!(1200)
+        );
         assert_eq!(layer["features"][0]["geometry"]["type"], "Polygon");
 
         let bad = vec![strings(&["G2", "many", "POLYGON((1 2"])];
-        let Err(Error::Invalid(problems)) = to_layer("grids.csv", &headings, &bad, true, None) else {
+        let Err(Error::Invalid(problems)) = to_layer("grids.csv", &headings, &bad, true, None)
+        else {
             panic!("refused");
         };
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_deref()).collect();
         assert_eq!(fields, [Some("population"), Some("wkt")]);
-        assert!(problems[0].reason.starts_with("row 2:"), "{}", problems[0].reason);
+        assert!(
+            problems[0].reason.starts_with("row 2:"),
+            "{}",
+            problems[0].reason
+        );
     }
 }

@@ -12,13 +12,45 @@ pub struct FieldError {
     /// JSON pointer to the field: `/lon` for a query parameter, `/body/...` for a body field.
     pub pointer: String,
     pub reason: String,
+    /// The reason in Chinese, for the pages.
+    pub reason_zh: String,
 }
 
 impl FieldError {
     pub fn new(pointer: impl Into<String>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
         Self {
             pointer: pointer.into(),
-            reason: reason.into(),
+            reason_zh: crate::zh::reason(&reason),
+            reason,
+        }
+    }
+}
+
+/// One thing wrong in a data file: where (file, record by position, field) and why,
+/// in English and in Chinese.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DataProblem {
+    pub file: String,
+    /// The record's position in the file, from 0.
+    pub index: Option<usize>,
+    pub field: Option<String>,
+    pub reason: String,
+    /// The reason in Chinese.
+    pub reason_zh: String,
+    /// The whole problem in Chinese, with where it is.
+    pub message_zh: String,
+}
+
+impl From<&crate::error::Problem> for DataProblem {
+    fn from(p: &crate::error::Problem) -> Self {
+        Self {
+            file: p.file.clone(),
+            index: p.index,
+            field: p.field.clone(),
+            reason: p.reason.clone(),
+            reason_zh: crate::zh::reason(&p.reason),
+            message_zh: crate::zh::problem(p),
         }
     }
 }
@@ -33,6 +65,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a refused data file: every problem in it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<DataProblem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +96,12 @@ pub enum ApiError {
     /// The change contradicts what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// A data file refused by its checks: every problem.
+    #[error("the file is refused: {} problems, nothing was written", .0.len())]
+    Rejected(Vec<crate::error::Problem>),
+    /// The body is larger than the endpoint takes.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Known, but not served by this server.
     #[error("{0}")]
     NotImplemented(String),
@@ -119,6 +160,16 @@ impl ApiError {
                 "Precondition failed",
             ),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::Rejected(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-data",
+                "The data file is refused",
+            ),
+            ApiError::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+            ),
             ApiError::NotImplemented(_) => (
                 StatusCode::NOT_IMPLEMENTED,
                 "not-implemented",
@@ -149,9 +200,12 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let errors = match self {
-            ApiError::InvalidParameters(errors) => errors,
-            _ => Vec::new(),
+        let (errors, problems) = match self {
+            ApiError::InvalidParameters(errors) => (errors, Vec::new()),
+            ApiError::Rejected(problems) => {
+                (Vec::new(), problems.iter().map(DataProblem::from).collect())
+            }
+            _ => (Vec::new(), Vec::new()),
         };
         let problem = Problem {
             kind: format!("urn:redgrid:problem:{slug}"),
@@ -159,6 +213,7 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            problems,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();

@@ -1,6 +1,7 @@
 //! The HTTP layer: shared state, the router, and one module per resource. Handlers
 //! extract validated input, call the core and map the result; nothing more.
 
+mod admin;
 mod coverage;
 mod dispatch;
 pub mod error;
@@ -382,7 +383,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dispatch", get(dispatch::dispatch))
         .route("/openapi.json", get(openapi::openapi_json));
     if state.profile == Profile::Internal {
-        api = api.merge(writes::routes()).merge(planning_routes());
+        api = api
+            .merge(writes::routes())
+            .merge(admin::routes())
+            .merge(planning_routes());
     }
     let api = api
         .fallback(not_found)

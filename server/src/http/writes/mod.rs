@@ -6,6 +6,7 @@
 //! after, bumps the layer's data version (announced to every replica), and reloads
 //! this server's data before answering, so the writer reads what it wrote.
 
+mod import;
 mod records;
 mod sites;
 
@@ -23,14 +24,15 @@ use crate::error::Error;
 use crate::store::postgis::edit::{self, Current, Written};
 use crate::store::postgis::tables::{Row, Table};
 
+pub use import::{__path_import, import};
 pub use records::{
     __path_create_worker, __path_delete_worker, __path_update_building, __path_update_grid,
     __path_update_worker, create_worker, delete_worker, update_building, update_grid,
     update_worker,
 };
 pub use sites::{
-    __path_create_site, __path_delete_site, __path_get_site, __path_import, __path_update_site,
-    create_site, delete_site, get_site, import, update_site,
+    __path_create_site, __path_delete_site, __path_get_site, __path_update_site, create_site,
+    create_site_from, delete_site, get_site, update_site,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -44,7 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}", patch(update_worker).delete(delete_worker))
         .route("/grids/{id}", patch(update_grid))
         .route("/buildings/{id}", patch(update_building))
-        .route("/import", post(import))
+        .route(
+            "/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE_BYTES)),
+        )
 }
 
 /// Who may write, and where to: extracted before the body, so an anonymous or
@@ -161,7 +166,7 @@ pub fn etag(version: i64) -> HeaderValue {
 
 /// A store error as the caller sees it: refusals are theirs, anything else means
 /// the database cannot be written now.
-fn store_error(e: Error) -> ApiError {
+pub fn store_error(e: Error) -> ApiError {
     match e {
         Error::Refused(reason) => ApiError::Conflict(reason),
         other => {

@@ -192,21 +192,32 @@ pub async fn create_site(
         ));
     }
     let geometry = members.get("geometry").cloned().unwrap_or(Value::Null);
+    create_site_from(&state, &writer, &headers, geometry, props).await
+}
+
+/// Adds a site at `geometry` with `props` (no id: one is generated).
+pub async fn create_site_from(
+    state: &AppState,
+    writer: &Writer,
+    headers: &HeaderMap,
+    geometry: Value,
+    props: Value,
+) -> Result<Response, ApiError> {
     let change = Change {
         table: table("sites")?,
         id: Err(('S', 5)),
         action: "create",
         existing: false,
     };
-    let applied = apply(&state, &writer, &headers, change, |id, _| {
-        site_row(&state, id, &geometry, props).map(Some)
+    let applied = apply(state, writer, headers, change, |id, _| {
+        site_row(state, id, &geometry, props).map(Some)
     })
     .await?;
     let row = applied
         .after
         .as_ref()
         .ok_or_else(|| ApiError::Internal("no row".to_owned()))?;
-    invalidate_tiles(&state, None, Some(row), applied.written.data_version);
+    invalidate_tiles(state, None, Some(row), applied.written.data_version);
     Ok(site_answer(
         StatusCode::CREATED,
         row,
@@ -363,18 +374,4 @@ pub async fn get_site(
         .map_err(super::store_error)?
         .ok_or_else(missing)?;
     Ok(site_answer(StatusCode::OK, &current.row, current.version))
-}
-
-/// Import a data file over HTTP.
-#[utoipa::path(post, path = "/api/v1/import", tag = "admin",
-    security(("bearer" = [])),
-    responses(
-        (status = 501, description = "Not served: import files with `redgrid import`", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        WriteProblems,
-    ))]
-pub async fn import(_writer: Writer) -> ApiError {
-    ApiError::NotImplemented(
-        "files are imported with `redgrid import --database-url URL PATH…`; importing over HTTP is not served yet"
-            .to_owned(),
-    )
 }

@@ -21,7 +21,17 @@ use crate::model::SiteKind;
 use crate::store::{Dataset, MemorySource, SourceFile, topology};
 
 /// How an import's files meet the rows already stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Records with a stored id replace it in place, others are added; records the
@@ -260,7 +270,11 @@ pub fn inputs(paths: &[PathBuf], layer: Option<&str>) -> Result<Vec<Input>> {
         }
         let name = path.display().to_string();
         let table = forced
-            .or_else(|| formats::layer_of_name(&name).as_deref().and_then(Table::by_name))
+            .or_else(|| {
+                formats::layer_of_name(&name)
+                    .as_deref()
+                    .and_then(Table::by_name)
+            })
             .ok_or_else(|| Error::InvalidFile {
                 file: name.clone(),
                 reason: format!(
@@ -334,8 +348,9 @@ fn read_incoming(
                 }
                 match unplaced_site(&feature) {
                     Ok(props) => unplaced.push((file.name.clone(), props)),
-                    Err((field, reason)) => problems
-                        .push(Problem::feature(&file.name, index, reason).with_field(field)),
+                    Err((field, reason)) => {
+                        problems.push(Problem::feature(&file.name, index, reason).with_field(field))
+                    }
                 }
             }
             *features = kept;
