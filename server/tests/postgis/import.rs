@@ -82,7 +82,7 @@ async fn import(pool: &PgPool, paths: &[&Path], mode: Mode) -> Vec<postgis::impo
 }
 
 /// Every row of every layer table, as text, for comparing before and after.
-async fn dump(pool: &PgPool) -> Vec<String> {
+pub async fn dump(pool: &PgPool) -> Vec<String> {
     let mut all = Vec::new();
     for table in &postgis::tables::TABLES {
         let sql = format!("SELECT t::text FROM {} t ORDER BY ord", table.name);
@@ -245,7 +245,7 @@ fn edited_sites(dir: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
     path
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("redgrid-import-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir

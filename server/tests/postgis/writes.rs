@@ -115,7 +115,7 @@ pub async fn server() -> Option<Server> {
 }
 
 /// A point on the fixture's walking network, inside a grid.
-fn on_network(server: &Server) -> [f64; 2] {
+pub fn on_network(server: &Server) -> [f64; 2] {
     let state = server.live.state();
     let ds = state.store.dataset();
     ds.network
