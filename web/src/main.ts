@@ -1,5 +1,6 @@
 // Page start-up: the server's style over its vector tiles, the controls, and the
-// three views (residents, planners, dispatchers) that answer the map's clicks.
+// views (residents, planners, dispatchers, the administrator's console) that answer
+// the map's clicks.
 
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
@@ -9,6 +10,7 @@ import type { LngLatBoundsLike, MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 import { Api, type Health } from './api';
+import { ConsoleView } from './console';
 import { DispatcherView } from './dispatcher';
 import { ExportControl } from './exportcontrol';
 import { Login } from './login';
@@ -84,13 +86,15 @@ async function start(): Promise<void> {
     { form: document.getElementById('dispatch-form') as HTMLFormElement, output: document.getElementById('dispatch-output') as HTMLElement },
     kindLabels(meta),
   );
-  const views = new Views(login, planner, () => overlays.clear());
+  const admin = health.profile === 'internal' ? new ConsoleView(map, api, document.getElementById('view-admin') as HTMLElement) : null;
+  const views = new Views(login, planner, admin, () => overlays.clear());
   map.on('click', (event: MapMouseEvent) => {
     if (views.current === 'planner') planner?.click(event);
     else if (views.current === 'dispatcher') void dispatcher.incident(event.lngLat.lng, event.lngLat.lat);
+    else if (views.current === 'admin') void admin?.click(event.lngLat.lng, event.lngLat.lat);
     else void resident.pick(event.lngLat.lng, event.lngLat.lat);
   });
-  const viewTitles = { resident: t('居民服务'), planner: t('规划分析'), dispatcher: t('网格调度') };
+  const viewTitles = { resident: t('居民服务'), planner: t('规划分析'), dispatcher: t('网格调度'), admin: t('数据管理') };
   map.addControl(
     new ExportControl(() => ({
       title: t('{district}区域化党建资源地图 · {view}', { district: meta.district ?? '', view: viewTitles[views.current] }),

@@ -1,17 +1,19 @@
-// The view tabs (residents, planners, dispatchers): a view that needs a role asks
+// The view tabs (residents, planners, dispatchers, the administrator's console): a view that needs a role asks
 // for a login first, and a logout falls back to the residents' view.
 
 import type { Role } from './api';
 import type { Login } from './login';
+import type { ConsoleView } from './console';
 import type { PlannerView } from './planner';
 
-export type View = 'resident' | 'planner' | 'dispatcher';
+export type View = 'resident' | 'planner' | 'dispatcher' | 'admin';
 
 /** Which roles each view needs. */
 const VIEW_ROLES: Record<View, Role[] | null> = {
   resident: null,
   planner: ['planner', 'admin'],
   dispatcher: ['dispatcher', 'admin'],
+  admin: ['admin'],
 };
 
 /** The view tabs: a view that needs a role asks for a login first. */
@@ -24,9 +26,11 @@ export class Views {
   constructor(
     private readonly login: Login,
     private readonly planner: PlannerView | null,
+    private readonly console: ConsoleView | null,
     private readonly cleared: () => void,
   ) {
     if (!planner) document.querySelector('nav.views [data-view="planner"]')?.remove();
+    if (!console) document.querySelector('nav.views [data-view="admin"]')?.remove();
     for (const tab of this.tabs) tab.addEventListener('click', () => this.choose(tab.dataset.view as View));
     login.onChange((role) => {
       if (this.wanted && this.allowed(this.wanted, role)) {
@@ -63,6 +67,7 @@ export class Views {
     for (const tab of this.tabs) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
     for (const v of Object.keys(VIEW_ROLES)) (document.getElementById(`view-${v}`) as HTMLElement).hidden = v !== view;
     this.planner?.show(view === 'planner');
+    this.console?.show(view === 'admin');
     document.body.dataset.view = view;
   }
 }

@@ -17,25 +17,52 @@ export const ARTIFACTS = process.env.REDGRID_ARTIFACTS ?? join(ROOT, 'artifacts/
 const BINARY = process.env.REDGRID_BIN ?? join(ROOT, 'target/debug/redgrid');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** A token per role in a fresh tokens file, made by `redgrid token create`. */
-function createTokens(roles) {
-  const file = join(mkdtempSync(join(tmpdir(), 'redgrid-tokens-')), 'tokens.txt');
+/** Runs a redgrid command to its end; its standard output. */
+function redgrid(args) {
+  const made = spawnSync(BINARY, args, { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`redgrid ${args.slice(0, 2).join(' ')} failed: ${made.stderr}`);
+  return made.stdout;
+}
+
+/** A token per role, made by `redgrid token create` in a fresh tokens file or the database. */
+function createTokens(roles, databaseUrl = null) {
+  const file = databaseUrl ? null : join(mkdtempSync(join(tmpdir(), 'redgrid-tokens-')), 'tokens.txt');
   const tokens = {};
   for (const role of roles) {
-    const made = spawnSync(BINARY, ['token', 'create', '--role', role, '--tokens-file', file], { encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(`token create failed: ${made.stderr}`);
-    tokens[role] = made.stdout.trim().split('\n').pop();
+    const where = databaseUrl ? ['--database-url', databaseUrl] : ['--tokens-file', file];
+    tokens[role] = redgrid(['token', 'create', '--role', role, ...where]).trim().split('\n').pop();
   }
   return { file, tokens };
 }
 
+let databases = 0;
+
+/**
+ * A fresh database on the test cluster (`REDGRID_TEST_DATABASE_URL`, which the test
+ * command starts) with `data` imported by `redgrid import`.
+ */
+function createDatabase(data) {
+  const cluster = process.env.REDGRID_TEST_DATABASE_URL;
+  if (!cluster) throw new Error('REDGRID_TEST_DATABASE_URL is not set: scripts/test starts PostGIS');
+  const name = `redgrid_e2e_${process.pid}_${databases++}`;
+  const made = spawnSync('psql', [cluster, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`createdb failed: ${made.stderr}`);
+  const url = `${cluster.slice(0, cluster.lastIndexOf('/'))}/${name}`;
+  redgrid(['import', '--database-url', url, data]);
+  return url;
+}
+
 /**
  * Starts `redgrid serve` on 127.0.0.1 with a free port; resolves once it listens.
- * With `roles`, a tokens file holds one token per role (`server.tokens[role]`).
+ * With `roles`, a tokens file holds one token per role (`server.tokens[role]`). With
+ * `database`, `data` is imported into a fresh PostGIS database the server serves,
+ * which keeps the tokens.
  */
-export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/dist'), roles = [] }) {
-  const { file, tokens } = roles.length ? createTokens(roles) : { file: null, tokens: {} };
-  const args = ['serve', '--listen', '127.0.0.1:0', '--data', data, '--profile', profile, '--web', web];
+export function startServer({ data, profile = 'internal', web = join(ROOT, 'web/dist'), roles = [], database = false }) {
+  const databaseUrl = database ? createDatabase(data) : null;
+  const { file, tokens } = roles.length ? createTokens(roles, databaseUrl) : { file: null, tokens: {} };
+  const source = databaseUrl ? ['--database-url', databaseUrl] : ['--data', data];
+  const args = ['serve', '--listen', '127.0.0.1:0', ...source, '--profile', profile, '--web', web];
   if (file) args.push('--tokens-file', file);
   const child = spawn(BINARY, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -91,10 +118,10 @@ export async function launchBrowser() {
  * Registers hooks that start a server on `data` and a browser before the enclosing
  * suite and stop both after it; the returned object holds them once started.
  */
-export function useServerAndBrowser(data, { roles = [] } = {}) {
+export function useServerAndBrowser(data, { roles = [], database = false } = {}) {
   const env = {};
   before(async () => {
-    env.server = await startServer({ data, roles });
+    env.server = await startServer({ data, roles, database });
     env.browser = await launchBrowser();
   });
   after(async () => {
