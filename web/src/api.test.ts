@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { Api, ApiProblem, sameOriginPath } from './api';
+import { Api, ApiProblem, problemReasons, sameOriginPath } from './api';
 
 function fakeFetch(pages: Record<string, unknown>, calls: string[]) {
   return (async (input: RequestInfo | URL) => {
@@ -50,5 +50,29 @@ describe('Api', () => {
   it('keeps only path and query of a link', () => {
     expect(sameOriginPath('https://a.example:9/ogc/x?limit=2&offset=4')).toBe('/ogc/x?limit=2&offset=4');
     expect(sameOriginPath('/ogc/x')).toBe('/ogc/x');
+  });
+});
+
+describe('problemReasons', () => {
+  it('names each field without the body prefix, and keeps data-file problems whole', () => {
+    const reasons = problemReasons({
+      errors: [
+        { pointer: '/body/properties/population', reason: 'invalid value', reason_zh: '取值无效' },
+        { pointer: '/layer', reason: 'required' },
+      ],
+      problems: [{ message_zh: 'sites.csv 第 1 条（字段 kind）：缺少必填字段 kind' }],
+    });
+    expect(reasons).toEqual(['population：取值无效', '/layer：required', 'sites.csv 第 1 条（字段 kind）：缺少必填字段 kind']);
+    expect(problemReasons({})).toEqual([]);
+  });
+
+  it('travels on the ApiProblem of a refused request', async () => {
+    const refusing = (async () =>
+      new Response(JSON.stringify({ title: 'Invalid', detail: 'd', errors: [{ pointer: '/body/name', reason: 'r', reason_zh: '缺少' }] }), {
+        status: 400,
+      })) as unknown as typeof fetch;
+    const problem = await new Api(refusing).health().catch((e: unknown) => e);
+    expect(problem).toBeInstanceOf(ApiProblem);
+    expect((problem as ApiProblem).reasons).toEqual(['name：缺少']);
   });
 });

@@ -108,9 +108,22 @@ export class ApiProblem extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string,
+    /** Each field's or data file's problem, in Chinese (empty when the server named none). */
+    readonly reasons: string[] = [],
   ) {
     super(detail || title);
   }
+}
+
+/** A problem document's field errors and data-file problems, in Chinese. */
+export function problemReasons(problem: {
+  errors?: { pointer: string; reason_zh?: string; reason: string }[];
+  problems?: { message_zh: string }[];
+}): string[] {
+  return [
+    ...(problem.errors ?? []).map((e) => `${e.pointer.replace(/^\/body\/(properties\/)?/, '')}：${e.reason_zh ?? e.reason}`),
+    ...(problem.problems ?? []).map((p) => p.message_zh),
+  ];
 }
 
 export type Role = 'viewer' | 'planner' | 'dispatcher' | 'service' | 'admin';
@@ -183,30 +196,47 @@ export class Api {
   /** The CSRF token of the session this page opened, sent with every write. */
   csrfToken: string | null = null;
 
-  private async json<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  /**
+   * A JSON answer, or an `ApiProblem` (for this module's classes). `body` is sent as JSON (as `contentType`,
+   * default `application/json`), a `FormData` as it is; `ifMatch` guards a write.
+   */
+  async json<T>(
+    path: string,
+    init: { method?: string; body?: unknown; contentType?: string; ifMatch?: string | null } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const form = init.body instanceof FormData;
+    if (init.body !== undefined && !form) headers['content-type'] = init.contentType ?? 'application/json';
     if (init.method && init.method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    if (init.ifMatch) headers['if-match'] = init.ifMatch;
     const response = await this.fetchImpl(path, {
       method: init.method ?? 'GET',
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.body === undefined ? undefined : form ? (init.body as FormData) : JSON.stringify(init.body),
       credentials: 'same-origin',
     });
     if (response.status === 204) return undefined as T;
     if (!response.ok) {
       let title = response.statusText;
       let detail = '';
+      let reasons: string[] = [];
       try {
         const problem = await response.json();
         title = problem.title ?? title;
         detail = problem.detail ?? '';
+        reasons = problemReasons(problem);
       } catch {
         // Not a problem document; keep the status text.
       }
-      throw new ApiProblem(response.status, title, detail);
+      throw new ApiProblem(response.status, title, detail, reasons);
     }
     return (await response.json()) as T;
+  }
+
+  /** The `ETag` (a record's version) of a GET. */
+  async etag(path: string): Promise<string | null> {
+    const response = await this.fetchImpl(path, { credentials: 'same-origin' });
+    return response.ok ? response.headers.get('etag') : null;
   }
 
   health(): Promise<Health> {
@@ -318,6 +348,74 @@ export class Api {
     const q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7) });
     return this.json(`/api/v1/locate?${q}`);
   }
+}
+
+/** The console's calls (admin role). */
+export class AdminApi {
+  constructor(private readonly api: Api) {}
+
+  records(layer: string, q: string, limit = 50): Promise<{ total: number; items: AdminRecord[] }> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (q) query.set('q', q);
+    return this.api.json(`/api/v1/admin/records/${encodeURIComponent(layer)}?${query}`);
+  }
+
+  /** Patches a record (RFC 7386), a site against the version it was read at. */
+  async patch(layer: string, id: string, patch: unknown): Promise<void> {
+    const path = `/api/v1/${layer}/${encodeURIComponent(id)}`;
+    const ifMatch = layer === 'sites' ? await this.api.etag(path) : null;
+    await this.api.json(path, { method: 'PATCH', body: patch, contentType: 'application/merge-patch+json', ifMatch });
+  }
+
+  createSite(lon: number, lat: number, properties: Record<string, unknown>): Promise<Feature<Point, { id: string }>> {
+    return this.api.json('/api/v1/sites', { method: 'POST', body: { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties } });
+  }
+
+  unplaced(): Promise<{ id: number; properties: Record<string, string>; source: string }[]> {
+    return this.api.json('/api/v1/admin/unplaced');
+  }
+
+  place(id: number, lon: number, lat: number): Promise<Feature<Point, { id: string }>> {
+    return this.api.json(`/api/v1/admin/unplaced/${id}/place`, { method: 'POST', body: { lon, lat } });
+  }
+
+  /** Sends a file to one layer: a dry run reports, otherwise it is committed. */
+  importFile(layer: string, file: File, dryRun: boolean): Promise<ImportReport> {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    const query = new URLSearchParams({ layer, dry_run: String(dryRun) });
+    return this.api.json(`/api/v1/import?${query}`, { method: 'POST', body });
+  }
+
+  audit(limit = 20): Promise<AuditEntry[]> {
+    return this.api.json(`/api/v1/admin/audit?limit=${limit}`);
+  }
+
+  revert(id: number): Promise<unknown> {
+    return this.api.json(`/api/v1/admin/audit/${id}/revert`, { method: 'POST' });
+  }
+}
+
+export interface AdminRecord {
+  id: string;
+  properties: Record<string, unknown>;
+  at: [number, number] | null;
+}
+
+export interface ImportReport {
+  accepted: boolean;
+  changes: { layer: string; added: number; changed: number; removed: number; unchanged: number }[];
+  unplaced: number;
+  problems: { message_zh: string }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  layer: string | null;
+  record_id: string | null;
 }
 
 interface OgcPage {

@@ -6,7 +6,7 @@
 
 import * as maplibregl from 'maplibre-gl';
 
-import type { Api } from './api';
+import { AdminApi, type AdminRecord, type Api, ApiProblem } from './api';
 import { t } from './i18n';
 import { el } from './panel';
 
@@ -27,40 +27,21 @@ const LAYERS: [string, string][] = [
   ['workers', t('网格员')],
 ];
 
-interface Record_ {
-  id: string;
-  properties: Record<string, unknown>;
-  at: [number, number] | null;
-}
-
-interface Problem {
-  detail?: string;
-  errors?: { pointer: string; reason_zh: string }[];
-  problems?: { message_zh: string }[];
-}
-
-/** The reasons of a problem document, in Chinese. */
-export function reasons(problem: Problem): string[] {
-  const listed = [
-    ...(problem.errors ?? []).map((e) => `${e.pointer.replace(/^\/body\/(properties\/)?/, '')}：${e.reason_zh}`),
-    ...(problem.problems ?? []).map((p) => p.message_zh),
-  ];
-  return listed.length ? listed : [problem.detail ?? t('请求失败')];
-}
-
 export class ConsoleView {
   private layer = 'sites';
-  private selected: Record_ | null = null;
+  private selected: AdminRecord | null = null;
   private marker: maplibregl.Marker | null = null;
   /** What the next map click places: a new site, or a waiting one by its id. */
   private placing: 'new' | number | null = null;
   private readonly part = (name: string) => this.root.querySelector(`[data-part=${name}]`) as HTMLElement;
+  private readonly admin: AdminApi;
 
   constructor(
     private readonly map: maplibregl.Map,
-    private readonly api: Api,
+    api: Api,
     private readonly root: HTMLElement,
   ) {
+    this.admin = new AdminApi(api);
     const tabs = this.part('layers');
     for (const [id, label] of LAYERS) {
       const button = el('button', { type: 'button', 'data-layer': id, 'aria-pressed': String(id === this.layer) }, label);
@@ -100,25 +81,13 @@ export class ConsoleView {
     }
   }
 
-  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const headers = new Headers(init.headers);
-    headers.set('accept', 'application/json');
-    if (init.method && init.method !== 'GET' && this.api.csrfToken) headers.set('x-csrf-token', this.api.csrfToken);
-    const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ProblemError(reasons(body as Problem));
-    return body as T;
-  }
-
   private say(part: string, lines: string[], kind: 'ok' | 'error' = 'ok'): void {
     this.part(part).replaceChildren(...lines.map((line) => el('p', { class: kind === 'error' ? 'error' : 'note' }, line)));
   }
 
   async list(): Promise<void> {
     const q = (this.root.querySelector('input[name=q]') as HTMLInputElement).value.trim();
-    const query = new URLSearchParams({ limit: '50' });
-    if (q) query.set('q', q);
-    const { total, items } = await this.call<{ total: number; items: Record_[] }>(`/api/v1/admin/records/${this.layer}?${query}`);
+    const { total, items } = await this.admin.records(this.layer, q);
     const columns = ['id', ...(EDITABLE[this.layer].length ? EDITABLE[this.layer].slice(0, 3) : ['name', 'grid_id'])];
     const head = el('tr', {}, ...columns.map((c) => el('th', {}, c)));
     const rows = items.map((item) => {
@@ -133,7 +102,7 @@ export class ConsoleView {
   }
 
   /** Shows a record's form, and for a site a marker to drag. */
-  private select(item: Record_): void {
+  private select(item: AdminRecord): void {
     this.selected = item;
     if (item.at) this.map.flyTo({ center: item.at, zoom: Math.max(this.map.getZoom(), 16) });
     this.marker?.remove();
@@ -169,15 +138,8 @@ export class ConsoleView {
   private async save(patch: Record<string, unknown>): Promise<void> {
     const item = this.selected;
     if (!item) return;
-    const path = `/api/v1/${this.layer}/${encodeURIComponent(item.id)}`;
     try {
-      const headers: Record<string, string> = { 'content-type': 'application/merge-patch+json' };
-      if (this.layer === 'sites') {
-        const current = await fetch(path, { credentials: 'same-origin' });
-        const etag = current.headers.get('etag');
-        if (etag) headers['if-match'] = etag;
-      }
-      await this.call(path, { method: 'PATCH', headers, body: JSON.stringify(patch) });
+      await this.admin.patch(this.layer, item.id, patch);
       this.say('editor-result', [t('已保存 {id}', { id: item.id })]);
       void this.list();
       void this.audit();
@@ -197,18 +159,13 @@ export class ConsoleView {
     if (placing === null) return;
     this.placing = null;
     try {
-      let created: { properties: { id: string } };
+      let created;
       if (placing === 'new') {
         const form = this.root.querySelector('[data-part=new-site]') as HTMLElement;
         const value = (name: string) => (form.querySelector(`[name=${name}]`) as HTMLInputElement | HTMLSelectElement).value.trim();
-        const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { name: value('name'), kind: value('kind') } };
-        created = await this.call('/api/v1/sites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feature) });
+        created = await this.admin.createSite(lon, lat, { name: value('name'), kind: value('kind') });
       } else {
-        created = await this.call(`/api/v1/admin/unplaced/${placing}/place`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ lon, lat }),
-        });
+        created = await this.admin.place(placing, lon, lat);
         void this.unplaced();
       }
       this.say('place-result', [t('已添加站点 {id}', { id: created.properties.id })]);
@@ -220,7 +177,7 @@ export class ConsoleView {
   }
 
   async unplaced(): Promise<void> {
-    const waiting = await this.call<{ id: number; properties: Record<string, string> }[]>('/api/v1/admin/unplaced').catch(() => []);
+    const waiting = await this.admin.unplaced().catch(() => []);
     const items = waiting.map((w) => {
       const place = el('button', { type: 'button', class: 'link-button' }, t('落点'));
       place.addEventListener('click', () => this.startPlacing(w.id));
@@ -237,11 +194,8 @@ export class ConsoleView {
       this.say('import-result', [t('请选择文件。')], 'error');
       return;
     }
-    const body = new FormData();
-    body.append('file', file, file.name);
-    const query = new URLSearchParams({ layer, dry_run: String(dryRun) });
     try {
-      const report = await this.call<ImportReport>(`/api/v1/import?${query}`, { method: 'POST', body });
+      const report = await this.admin.importFile(layer, file, dryRun);
       const lines = report.changes.map((c) => t('{layer}：新增 {added}，修改 {changed}，删除 {removed}，不变 {unchanged}', { ...c }));
       if (report.unplaced) lines.push(t('{n} 个站点无坐标，已列入待落点', { n: report.unplaced }));
       if (!report.accepted) {
@@ -262,7 +216,7 @@ export class ConsoleView {
   }
 
   async audit(): Promise<void> {
-    const entries = await this.call<AuditEntry[]>('/api/v1/admin/audit?limit=20').catch(() => []);
+    const entries = await this.admin.audit().catch(() => []);
     const rows = entries.map((e) => {
       const when = el('td', { class: 'when', title: e.at }, e.at.slice(5, 16).replace('T', ' '));
       const cells = [e.action, `${e.layer ?? ''} ${e.record_id ?? ''}`, e.actor];
@@ -271,7 +225,7 @@ export class ConsoleView {
         const revert = el('button', { type: 'button', class: 'link-button' }, t('撤销'));
         revert.addEventListener('click', async () => {
           try {
-            await this.call(`/api/v1/admin/audit/${e.id}/revert`, { method: 'POST' });
+            await this.admin.revert(e.id);
             void this.list();
             void this.audit();
           } catch (error) {
@@ -286,28 +240,7 @@ export class ConsoleView {
   }
 }
 
-interface ImportReport {
-  accepted: boolean;
-  changes: { layer: string; added: number; changed: number; removed: number; unchanged: number }[];
-  unplaced: number;
-  problems: { message_zh: string }[];
-}
-
-interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  layer: string | null;
-  record_id: string | null;
-}
-
-class ProblemError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('; '));
-  }
-}
-
 function problemLines(error: unknown): string[] {
-  return error instanceof ProblemError ? error.lines : [String(error)];
+  if (!(error instanceof ApiProblem)) return [String(error)];
+  return error.reasons.length ? error.reasons : [error.detail || error.title || t('请求失败')];
 }
