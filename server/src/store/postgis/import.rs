@@ -73,6 +73,8 @@ struct Incoming {
     name: String,
     json: Value,
     positions: Option<Vec<usize>>,
+    /// Read from a table (CSV, spreadsheet, shapefile) rather than a layer file.
+    tabular: bool,
 }
 
 impl Incoming {
@@ -173,7 +175,7 @@ pub async fn import_inputs(
             },
         );
     }
-    let dataset = Dataset::from_source(&merged, Profile::Internal)
+    let mut dataset = Dataset::from_source(&merged, Profile::Internal)
         .map_err(|e| name_origin(e, &origins, &stored))?;
     let found = topology::check(&dataset, options.topology_tolerance_m2);
     if !found.refused.is_empty() {
@@ -184,6 +186,12 @@ pub async fn import_inputs(
         ));
     }
 
+    if let Some((file, origin)) = origins.get("sites.geojson")
+        && file.tabular
+    {
+        let from_file: Vec<usize> = (0..origin.len()).filter(|&i| origin[i].is_some()).collect();
+        derive_site_areas(&mut dataset, &from_file);
+    }
     let mut changes = Vec::new();
     for file in &incoming {
         let rows = tables::dataset_rows(&dataset, file.table)?;
@@ -214,6 +222,38 @@ pub async fn import_inputs(
         reported,
         unplaced: unplaced.len(),
     })
+}
+
+/// Sites of a table (CSV, spreadsheet, shapefile: government lists, which know
+/// nothing of our area ids) given with none of their street, community and grid get
+/// them from where they stand, as a site added on the map does. GeoJSON layer files
+/// are taken as they are.
+fn derive_site_areas(dataset: &mut Dataset, from_file: &[usize]) {
+    let bare = |s: &crate::model::Site| {
+        s.props.street_id.is_none() && s.props.community_id.is_none() && s.props.grid_id.is_none()
+    };
+    if !from_file.iter().any(|&i| bare(&dataset.sites[i])) {
+        return;
+    }
+    let indexes = crate::index::Indexes::build(dataset);
+    let mut found = Vec::new();
+    for &i in from_file {
+        let site = &dataset.sites[i];
+        let p = crate::geo::LonLat::clamped(site.geometry.x(), site.geometry.y());
+        if let (true, Ok(at)) = (bare(site), crate::locate::locate(dataset, &indexes, p)) {
+            found.push((
+                i,
+                at.street.map(|a| dataset.streets[a].props.id.clone()),
+                at.community
+                    .map(|a| dataset.communities[a].props.id.clone()),
+                at.grid.map(|a| dataset.grids[a].props.id.clone()),
+            ));
+        }
+    }
+    for (i, street, community, grid) in found {
+        let props = &mut dataset.sites[i].props;
+        (props.street_id, props.community_id, props.grid_id) = (street, community, grid);
+    }
 }
 
 /// One audit entry for each layer an import changed.
@@ -358,6 +398,7 @@ fn read_incoming(
         }
         incoming.push(Incoming {
             table,
+            tabular: file.format != formats::Format::GeoJson,
             name: file.name,
             json,
             positions,
