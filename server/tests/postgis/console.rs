@@ -313,6 +313,15 @@ async fn http_import_dry_runs_commits_and_refuses_with_chinese_messages() {
     assert_eq!(body["errors"][0]["pointer"], "/layer");
     let (status, _) = upload(&server, "layer=sites", "image/png", csv.clone()).await;
     assert_eq!(status, 415);
+    let (status, body) = upload(
+        &server,
+        "layer=sites",
+        "text/csv",
+        vec![b'a'; (64 << 20) + 1],
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["type"], "urn:redgrid:problem:payload-too-large");
 
     let before = dump(&server.pool).await;
     let (status, report) =

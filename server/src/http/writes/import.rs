@@ -5,7 +5,7 @@
 //! nothing, and the same call without it commits all or nothing.
 
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -231,7 +231,7 @@ async fn body_file(
             let format = Format::of_name(&name)
                 .or_else(|| field.content_type().and_then(Format::of_media_type));
             let bytes = field.bytes().await.map_err(|e| {
-                if e.to_string().contains("limit") {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     too_large()
                 } else {
                     ApiError::invalid("/body/file", format!("cannot read the file: {e}"))
@@ -245,7 +245,13 @@ async fn body_file(
         let format = Format::of_media_type(&media_type);
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|_| too_large())?;
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    ApiError::invalid("/body", format!("cannot read the body: {}", e.body_text()))
+                }
+            })?;
         (String::new(), format, bytes)
     };
     let format = format.ok_or_else(|| {
