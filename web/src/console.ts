@@ -19,6 +19,23 @@ const EDITABLE: Record<string, string[]> = {
   compounds: [],
 };
 const NUMBERS = new Set(['population', 'households', 'floors']);
+/** Each property's heading. */
+const FIELD_LABELS: Record<string, string> = {
+  id: t('编号'),
+  name: t('名称'),
+  kind: t('类型'),
+  address: t('地址'),
+  category: t('类别'),
+  public_contact: t('公开电话'),
+  party_branch: t('党支部'),
+  population: t('人口'),
+  households: t('户数'),
+  floors: t('层数'),
+  party_group: t('楼栋党小组'),
+  phone: t('电话'),
+  grid_id: t('所属网格'),
+};
+const label = (field: string) => FIELD_LABELS[field] ?? field;
 const LAYERS: [string, string][] = [
   ['sites', t('阵地')],
   ['grids', t('网格')],
@@ -40,8 +57,14 @@ export class ConsoleView {
     private readonly map: maplibregl.Map,
     api: Api,
     private readonly root: HTMLElement,
+    /** Site kinds and their names, as the legend shows them. */
+    private readonly kinds: Map<string, string>,
   ) {
     this.admin = new AdminApi(api);
+    // A new site may be of any kind the map shows; a station by default.
+    const kind = root.querySelector('[data-part=new-site] select[name=kind]') as HTMLSelectElement;
+    if (kinds.size) kind.replaceChildren(...[...kinds].map(([id, text]) => el('option', { value: id }, text)));
+    kind.value = 'station';
     const tabs = this.part('layers');
     for (const [id, label] of LAYERS) {
       const button = el('button', { type: 'button', 'data-layer': id, 'aria-pressed': String(id === this.layer) }, label);
@@ -89,9 +112,13 @@ export class ConsoleView {
     const q = (this.root.querySelector('input[name=q]') as HTMLInputElement).value.trim();
     const { total, items } = await this.admin.records(this.layer, q);
     const columns = ['id', ...(EDITABLE[this.layer].length ? EDITABLE[this.layer].slice(0, 3) : ['name', 'grid_id'])];
-    const head = el('tr', {}, ...columns.map((c) => el('th', {}, c)));
+    const head = el('tr', {}, ...columns.map((c) => el('th', {}, label(c))));
+    const cell = (item: AdminRecord, c: string) => {
+      const value = c === 'id' ? item.id : String(item.properties[c] ?? '');
+      return c === 'kind' ? (this.kinds.get(value) ?? value) : value;
+    };
     const rows = items.map((item) => {
-      const row = el('tr', { 'data-id': item.id }, ...columns.map((c) => el('td', {}, String(c === 'id' ? item.id : (item.properties[c] ?? '')))));
+      const row = el('tr', { 'data-id': item.id }, ...columns.map((c) => el('td', {}, cell(item, c))));
       row.addEventListener('click', () => this.select(item));
       return row;
     });
@@ -115,16 +142,19 @@ export class ConsoleView {
       });
     }
     const fields = EDITABLE[this.layer].map((name) => {
-      const value = item.properties[name];
-      const input = el('input', { name, value: value === undefined ? '' : String(value), type: NUMBERS.has(name) ? 'number' : 'text' });
-      return el('label', {}, `${name} `, input);
+      const value = item.properties[name] === undefined ? '' : String(item.properties[name]);
+      const input =
+        name === 'kind'
+          ? el('select', { name }, ...[...this.kinds].map(([kind, text]) => el('option', kind === value ? { value: kind, selected: '' } : { value: kind }, text)))
+          : el('input', { name, value, type: NUMBERS.has(name) ? 'number' : 'text' });
+      return el('label', {}, `${label(name)} `, input);
     });
     const save = el('button', { type: 'submit' }, t('保存'));
     const form = el('form', { class: 'form-grid', 'data-id': item.id }, el('h3', {}, item.id), ...fields, save);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const properties: Record<string, unknown> = {};
-      for (const input of form.querySelectorAll('input')) {
+      for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
         const raw = input.value.trim();
         properties[input.name] = raw === '' ? null : NUMBERS.has(input.name) ? Number(raw) : raw;
       }

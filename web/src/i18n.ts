@@ -189,6 +189,13 @@ const EN: Record<string, string> = {
   '导出全部数据': 'Export all data',
   '搜索编号、名称、地址': 'Search id, name, address',
   '搜索记录': 'Search records',
+  '编号': 'Id',
+  '类别': 'Category',
+  '公开电话': 'Public phone',
+  '户数': 'Households',
+  '层数': 'Floors',
+  '楼栋党小组': 'Building party group',
+  '所属网格': 'Grid',
 };
 
 /** The text in the page's language, placeholders filled. */

@@ -86,7 +86,7 @@ async function start(): Promise<void> {
     { form: document.getElementById('dispatch-form') as HTMLFormElement, output: document.getElementById('dispatch-output') as HTMLElement },
     kindLabels(meta),
   );
-  const admin = health.profile === 'internal' ? new ConsoleView(map, api, document.getElementById('view-admin') as HTMLElement) : null;
+  const admin = health.profile === 'internal' ? new ConsoleView(map, api, document.getElementById('view-admin') as HTMLElement, kindLabels(meta)) : null;
   const views = new Views(login, planner, admin, () => overlays.clear());
   map.on('click', (event: MapMouseEvent) => {
     if (views.current === 'planner') planner?.click(event);
