@@ -203,3 +203,72 @@ async fn audit_revert_undoes_a_change_from_the_command_line() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("no audit entry 999999"));
 }
+
+#[tokio::test]
+async fn import_dry_runs_a_gbk_table_named_to_its_layer() {
+    let Some((pool, url)) = fresh_database_url().await else {
+        return;
+    };
+    let loaded = redgrid()
+        .args(["import", "--database-url", &url])
+        .arg(fixture())
+        .output()
+        .unwrap();
+    assert!(loaded.status.success());
+    let before = super::import::dump(&pool).await;
+    let dir = super::import::temp_dir("cli-gbk");
+    let (lon, lat): (f64, f64) =
+        sqlx::query_as("SELECT ST_X(geom), ST_Y(geom) FROM sites ORDER BY ord LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let text = format!(
+        "名称,类型,经度,纬度\n台账驿站,芝罘红港驿站,{},{}\n",
+        lon, lat
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = dir.join("驿站台账.txt");
+    std::fs::write(&path, &gbk).unwrap();
+
+    let refused = redgrid()
+        .args(["import", "--database-url", &url])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "a name that is no layer needs --layer"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--layer"));
+
+    let out = redgrid()
+        .args([
+            "import",
+            "--database-url",
+            &url,
+            "--dry-run",
+            "--layer",
+            "sites",
+            "--encoding",
+            "gbk",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("sites: 1 added, 0 changed, 0 removed, 5 unchanged"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("dry run, nothing written"), "{stderr}");
+    assert_eq!(
+        super::import::dump(&pool).await,
+        before,
+        "a dry run writes nothing"
+    );
+}
