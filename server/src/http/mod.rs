@@ -12,6 +12,7 @@ mod heavy;
 mod layers;
 pub mod live;
 mod locate;
+pub mod metrics;
 mod ogc;
 mod openapi;
 mod plan;
@@ -80,6 +81,8 @@ pub struct Inner {
     pub heavy: Arc<heavy::HeavyPool>,
     /// Reloads of the data, kept across them.
     pub replica: Arc<live::Replica>,
+    /// Request counts and latencies, kept across reloads.
+    pub metrics: Arc<metrics::Metrics>,
     health: health::Health,
 }
 
@@ -160,6 +163,7 @@ impl AppState {
         clock.report();
         Self(Arc::new(Inner {
             sessions: Arc::default(),
+            metrics: Arc::default(),
             search,
             tiles,
             tile_cache: Arc::new(crate::tileset::TileCache::new(TILE_CACHE_BYTES)),
@@ -217,8 +221,8 @@ impl AppState {
     }
 
     /// The same configuration over new data: tokens, sessions, saved scenarios, the
-    /// tile cache, the basemap and the reload counter carry over, and so do the area
-    /// indexes (and the graph) when `changed` leaves the areas (and the network) alone.
+    /// tile cache, the basemap, the reload counter and the request metrics carry over,
+    /// and so do the area indexes (and the graph) when `changed` leaves the areas (and the network) alone.
     pub fn rebuilt(&self, store: Store, changed: &[&str]) -> Self {
         const AREAS: [&str; 6] = [
             "district",
@@ -250,6 +254,7 @@ impl AppState {
             inner.basemap = self.basemap.clone();
             inner.heavy = self.heavy.clone();
             inner.replica = self.replica.clone();
+            inner.metrics = self.metrics.clone();
             inner.catchment_rules = self.catchment_rules;
             inner.health.navigation_apps = self.health.navigation_apps;
         }
@@ -394,8 +399,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/ogc", ogc::routes())
+        .route("/metrics", get(metrics::metrics))
+        .route("/healthz", get(metrics::healthz))
+        .route("/readyz", get(metrics::readyz))
         .merge(tiles::routes())
         .merge(web::routes(&state.web_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

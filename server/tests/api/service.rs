@@ -208,3 +208,91 @@ async fn random_queries_never_reach_a_5xx() {
         }
     }
 }
+
+/// The value of one sample line of a Prometheus exposition, if present.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_and_show_the_indexes() {
+    // A state of its own, so no other test's requests are counted.
+    let state = redgrid::state_for_dir(
+        &crate::common::fixture_dir(),
+        redgrid::config::Profile::Internal,
+        crate::common::tokens(),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            send(&state, "GET", "/api/v1/locate?lon=500", None)
+                .await
+                .status,
+            400
+        );
+    }
+    assert_eq!(
+        send(&state, "GET", "/api/v1/no/such/path/42", None)
+            .await
+            .status,
+        404
+    );
+    let site = send(&state, "GET", "/ogc/collections/sites/items/S1", None).await;
+    let r = send(&state, "GET", "/metrics", None).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.content_type.starts_with("text/plain"),
+        "{}",
+        r.content_type
+    );
+    let text = String::from_utf8(r.bytes).unwrap();
+    let locate = r#"redgrid_http_requests_total{route="/api/v1/locate",method="GET",status="400"}"#;
+    assert_eq!(sample(&text, locate), Some(2.0), "{text}");
+    let unmatched = r#"redgrid_http_requests_total{route="unmatched",method="GET",status="404"}"#;
+    assert_eq!(sample(&text, unmatched), Some(1.0), "{text}");
+    assert!(
+        !text.contains("no/such/path"),
+        "asked paths are never labels"
+    );
+    let item = format!(
+        r#"redgrid_http_requests_total{{route="/ogc/collections/{{collection_id}}/items/{{feature_id}}",method="GET",status="{}"}}"#,
+        site.status.as_u16()
+    );
+    assert!(
+        text.contains(&item) || text.contains("route=\"/ogc/collections/"),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"redgrid_http_request_duration_seconds_count{route="/api/v1/locate"}"#
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(&text, r#"redgrid_index_items{name="sites"}"#),
+        Some(5.0)
+    );
+    assert_eq!(
+        sample(&text, r#"redgrid_index_items{name="network_edges"}"#),
+        Some(3.0)
+    );
+    assert_eq!(sample(&text, "redgrid_reloads_total"), Some(0.0));
+    assert!(
+        text.contains(r#"redgrid_data_version_info{layer="sites",version=""#),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("# EOF"));
+
+    let live = send(&state, "GET", "/healthz", None).await;
+    assert_eq!(
+        (live.status.as_u16(), live.bytes.as_slice()),
+        (200, b"ok".as_slice())
+    );
+    let ready = send(&state, "GET", "/readyz", None).await;
+    assert_eq!(
+        (ready.status.as_u16(), ready.bytes.as_slice()),
+        (200, b"ready".as_slice())
+    );
+}

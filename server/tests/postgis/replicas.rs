@@ -476,8 +476,15 @@ async fn with_postgres_stopped_reads_go_on_writes_are_503_and_it_recovers() {
     assert_eq!(status, 201);
     let nearest = format!("/api/v1/nearest?lon={}&lat={}&k=1", at[0], at[1]);
     assert_eq!(replica.get(&nearest).unwrap().0, 200);
+    assert_eq!(replica.get("/readyz").unwrap().0, 200);
 
     cluster.run("down");
+    assert_eq!(
+        replica.get("/readyz").unwrap().0,
+        503,
+        "not ready without its database"
+    );
+    assert_eq!(replica.get("/healthz").unwrap().0, 200, "but alive");
     assert_eq!(
         replica.get(&nearest).unwrap().0,
         200,
@@ -527,4 +534,5 @@ async fn with_postgres_stopped_reads_go_on_writes_are_503_and_it_recovers() {
     );
     let served = replica.json(&format!("/api/v1/sites/{created}"));
     assert_eq!(served["properties"]["name"], "恢复站");
+    assert_eq!(replica.get("/readyz").unwrap().0, 200, "ready again");
 }
