@@ -136,6 +136,8 @@ pub struct ServeConfig {
     /// where residents' phones cannot reach them anyway).
     #[arg(long, env = "REDGRID_NO_NAVIGATION_APPS")]
     pub no_navigation_apps: bool,
+    #[command(flatten)]
+    pub limits: crate::http::limits::LimitArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -87,6 +87,7 @@ fn state_with(mut store: Store, config: &ServeConfig) -> error::Result<AppState>
     )
     .with_scenarios(scenarios)
     .with_navigation_apps(!config.no_navigation_apps)
+    .with_limits(&config.limits)
     .with_catchment_rules(coverage::CatchmentRules {
         max_population: config.catchment_max_population,
         redundant_population: config.catchment_redundant_population,
@@ -127,6 +128,7 @@ fn reading(
         basemap: None,
         basemap_crs: basemap::BasemapCrs::Wgs84,
         no_navigation_apps: false,
+        limits: Default::default(),
     }
 }
 

@@ -261,6 +261,7 @@ fn serve(config: ServeConfig) -> Result<(), String> {
         } else {
             redgrid::app(state)
         };
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -105,6 +105,9 @@ pub enum ApiError {
     /// Known, but not served by this server.
     #[error("{0}")]
     NotImplemented(String),
+    /// The caller has made too many requests of late.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The server is at capacity for this kind of request.
     #[error("{0}")]
     Busy(String),
@@ -176,6 +179,11 @@ impl ApiError {
                 "Not implemented",
             ),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy"),
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests",
+            ),
             ApiError::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

@@ -10,6 +10,7 @@ pub mod extract;
 mod health;
 mod heavy;
 mod layers;
+pub mod limits;
 pub mod live;
 mod locate;
 pub mod metrics;
@@ -83,6 +84,8 @@ pub struct Inner {
     pub replica: Arc<live::Replica>,
     /// Request counts and latencies, kept across reloads.
     pub metrics: Arc<metrics::Metrics>,
+    /// Time and rate limits with the callers' buckets, kept across reloads.
+    pub limits: Arc<limits::Limits>,
     health: health::Health,
 }
 
@@ -164,6 +167,7 @@ impl AppState {
         Self(Arc::new(Inner {
             sessions: Arc::default(),
             metrics: Arc::default(),
+            limits: Arc::default(),
             search,
             tiles,
             tile_cache: Arc::new(crate::tileset::TileCache::new(TILE_CACHE_BYTES)),
@@ -203,6 +207,14 @@ impl AppState {
         self
     }
 
+    /// The same state with these limits (right after construction only).
+    pub fn with_limits(mut self, args: &limits::LimitArgs) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.limits = Arc::new(limits::Limits::new(args));
+        }
+        self
+    }
+
     /// The same state with a basemap (right after construction only).
     pub fn with_basemap(mut self, basemap: crate::basemap::Basemap) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
@@ -221,7 +233,7 @@ impl AppState {
     }
 
     /// The same configuration over new data: tokens, sessions, saved scenarios, the
-    /// tile cache, the basemap, the reload counter and the request metrics carry over,
+    /// tile cache, the basemap, the reload counter, the request metrics and the rate-limit buckets carry over,
     /// and so do the area indexes (and the graph) when `changed` leaves the areas (and the network) alone.
     pub fn rebuilt(&self, store: Store, changed: &[&str]) -> Self {
         const AREAS: [&str; 6] = [
@@ -255,6 +267,7 @@ impl AppState {
             inner.heavy = self.heavy.clone();
             inner.replica = self.replica.clone();
             inner.metrics = self.metrics.clone();
+            inner.limits = self.limits.clone();
             inner.catchment_rules = self.catchment_rules;
             inner.health.navigation_apps = self.health.navigation_apps;
         }
@@ -404,6 +417,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(metrics::readyz))
         .merge(tiles::routes())
         .merge(web::routes(&state.web_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::enforce,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

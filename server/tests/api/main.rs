@@ -5,6 +5,7 @@
 mod basemap;
 mod common;
 mod dispatch;
+mod limits;
 mod locate;
 mod ogc;
 mod plan;
