@@ -45,6 +45,7 @@ fn planning(c: &mut Criterion) {
     );
     let app = redgrid::app(state);
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let call = |method: &str, uri: &str, body: &str| {

@@ -261,6 +261,7 @@ fn demo_service(c: &mut Criterion) {
     let state = redgrid::state_for_dir(&dir, Profile::Internal, Default::default()).unwrap();
     let app = redgrid::app(state);
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let buildings: Vec<geo::Point<f64>> = ds

@@ -48,6 +48,7 @@ fn tiles(c: &mut Criterion) {
     }
     let app = redgrid::app(state.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let t = TileCoord::containing(15, 121.40, 37.535).unwrap();

@@ -128,6 +128,7 @@ fn coverage_prints_what_the_endpoint_answers() {
     )
     .unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let body = runtime.block_on(async {

@@ -211,6 +211,7 @@ fn what_if_matches_a_full_recomputation_with_the_changed_sites() {
 fn post(uri: &str, body: &str) -> serde_json::Value {
     use tower::ServiceExt;
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {

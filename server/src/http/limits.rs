@@ -66,7 +66,13 @@ pub struct Limits {
     anonymous: DefaultKeyedRateLimiter<IpAddr>,
     trusted_proxies: Vec<IpAddr>,
     limit_loopback: bool,
+    /// Checks made, to forget callers whose buckets are full again now and then.
+    checks: std::sync::atomic::AtomicU64,
 }
+
+/// Every this many checks, callers back to a full allowance are forgotten, so
+/// many addresses passing once cannot grow the buckets without end.
+const FORGET_EVERY: u64 = 10_000;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -86,6 +92,23 @@ impl Limits {
             anonymous: RateLimiter::keyed(per_minute(args.rate_limit_anonymous)),
             trusted_proxies: args.trusted_proxies.clone(),
             limit_loopback: args.rate_limit_loopback,
+            checks: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Callers with a bucket (a full one counts until it is forgotten).
+    pub fn tracked(&self) -> usize {
+        self.tokens.len() + self.anonymous.len()
+    }
+
+    fn forget_idle(&self) {
+        let n = self
+            .checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        if n % FORGET_EVERY == 0 {
+            self.tokens.retain_recent();
+            self.anonymous.retain_recent();
         }
     }
 
@@ -118,6 +141,7 @@ impl Limits {
                 .as_secs()
                 + 1
         };
+        self.forget_idle();
         match (credential, client) {
             (Some(key), _) => self.tokens.check_key(&key).map_err(wait),
             (None, Some(ip)) if ip.is_loopback() && !self.limit_loopback => Ok(()),
@@ -219,5 +243,25 @@ mod tests {
             limits.client(ip("10.0.0.1"), &HeaderMap::new()),
             ip("10.0.0.1")
         );
+    }
+
+    #[test]
+    fn callers_back_to_a_full_allowance_are_forgotten() {
+        let limits = Limits::new(&LimitArgs {
+            rate_limit_anonymous: 60_000,
+            ..LimitArgs::default()
+        });
+        for i in 0..(FORGET_EVERY - 1) {
+            let ip = IpAddr::from([198, 18, (i >> 8) as u8, i as u8]);
+            assert_eq!(limits.admit(None, Some(ip)), Ok(()));
+        }
+        assert!(limits.tracked() > 1_000, "{}", limits.tracked());
+        // A thousand a second refills a bucket within a millisecond.
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(
+            limits.admit(None, Some(IpAddr::from([198, 19, 0, 1]))),
+            Ok(())
+        );
+        assert!(limits.tracked() < 100, "forgotten: {}", limits.tracked());
     }
 }

@@ -382,7 +382,8 @@ fn report_network(graph: &WalkGraph, reach: &Reach, projection: &crate::geo::Loc
     }
 }
 
-/// The whole application: API, OGC API – Features, and the web page.
+/// The whole application: API, OGC API – Features, and the web page. It runs on a
+/// Tokio runtime with timers (every request has a time limit).
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new()
         .route("/health", get(health::health))
