@@ -206,48 +206,59 @@ impl FromRequestParts<AppState> for Caller {
 
     /// A bearer token first; else the session cookie, whose writes (any method but
     /// GET, HEAD and OPTIONS) must carry the session's `X-CSRF-Token`; else anonymous
-    /// (an expired or unknown session cookie included).
+    /// (an expired or unknown session cookie included). Found once per request (the
+    /// rate limits ask first) and kept in its extensions.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or_else(|| {
-                    ApiError::Unauthorized(
-                        "the Authorization header must be `Bearer <token>`".to_owned(),
-                    )
-                })?;
-            return state
-                .tokens
-                .role_of(token)
-                .map(Caller::Token)
-                .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()));
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(*caller);
         }
-        let Some(id) = session_id(&parts.headers) else {
-            return Ok(Caller::Anonymous);
-        };
-        let Some(live) = state.sessions.get(id).await else {
-            return Ok(Caller::Anonymous);
-        };
-        if !parts.method.is_safe() {
-            let csrf = parts
-                .headers
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok());
-            let matches = match csrf {
-                Some(c) => state.sessions.csrf_matches(id, c).await,
-                None => false,
-            };
-            if !matches {
-                return Err(ApiError::Forbidden(
-                    "a write with the session cookie needs the X-CSRF-Token header that POST /api/v1/session returned".to_owned(),
-                ));
-            }
-        }
-        Ok(Caller::Session(live.role))
+        let caller = resolve_caller(parts, state).await?;
+        parts.extensions.insert(caller);
+        Ok(caller)
     }
+}
+
+/// Who the request's credentials name (see [`Caller::from_request_parts`]).
+async fn resolve_caller(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "the Authorization header must be `Bearer <token>`".to_owned(),
+                )
+            })?;
+        return state
+            .tokens
+            .role_of(token)
+            .map(Caller::Token)
+            .ok_or_else(|| ApiError::Unauthorized("unknown token".to_owned()));
+    }
+    let Some(id) = session_id(&parts.headers) else {
+        return Ok(Caller::Anonymous);
+    };
+    let Some(live) = state.sessions.get(id).await else {
+        return Ok(Caller::Anonymous);
+    };
+    if !parts.method.is_safe() {
+        let csrf = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        let matches = match csrf {
+            Some(c) => state.sessions.csrf_matches(id, c).await,
+            None => false,
+        };
+        if !matches {
+            return Err(ApiError::Forbidden(
+                "a write with the session cookie needs the X-CSRF-Token header that POST /api/v1/session returned".to_owned(),
+            ));
+        }
+    }
+    Ok(Caller::Session(live.role))
 }
 
 /// The session id in the request's cookie, if any.
