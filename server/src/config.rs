@@ -11,8 +11,19 @@ use crate::auth::Role;
 #[derive(Debug, Parser)]
 #[command(name = "redgrid", version, about)]
 pub struct Cli {
+    /// How log lines are written to standard error: `text` for people, `json` (one
+    /// object a line) for a log collector. `RUST_LOG` chooses what is logged.
+    #[arg(long, global = true, value_enum, env = "REDGRID_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

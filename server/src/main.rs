@@ -5,17 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use redgrid::auth::Role;
-use redgrid::config::{AuditCommand, Cli, Command, GenDemoCommand, ServeConfig, TokenCommand};
+use redgrid::config::{
+    AuditCommand, Cli, Command, GenDemoCommand, LogFormat, ServeConfig, TokenCommand,
+};
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    init_logging(cli.log_format);
     let result = match cli.command {
         Command::Serve(config) => serve(config),
         Command::Token(TokenCommand::Create {
@@ -77,6 +73,20 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Log lines to standard error, `info` and up unless `RUST_LOG` says otherwise; as
+/// JSON objects (timestamp, level, target, message and fields) when asked.
+fn init_logging(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
     }
 }
 

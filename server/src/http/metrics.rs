@@ -85,7 +85,9 @@ impl Metrics {
 }
 
 /// Middleware: counts every answer under its route's pattern (`unmatched` for a
-/// path no route has).
+/// path no route has) and logs it as one `redgrid::access` event: method, route
+/// pattern, status and milliseconds. Never the path asked, its query (where a
+/// resident stands) or any header (tokens, cookies).
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -94,12 +96,15 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
-    state.metrics.record(
-        &route,
-        &method,
-        response.status().as_u16(),
-        started.elapsed(),
-    );
+    let status = response.status().as_u16();
+    let took = started.elapsed();
+    state.metrics.record(&route, &method, status, took);
+    let ms = took.as_secs_f64() * 1e3;
+    if status >= 500 {
+        tracing::error!(target: "redgrid::access", %method, %route, status, ms, "answered");
+    } else {
+        tracing::info!(target: "redgrid::access", %method, %route, status, ms, "answered");
+    }
     response
 }
 

@@ -427,7 +427,6 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
