@@ -35,6 +35,14 @@ pub fn reason(reason: &str) -> String {
     {
         return format!("第 {row} 行：{}", self::reason(rest));
     }
+    // serde_json's position suffix: " at line 1 column 2".
+    if let Some((head, place)) = reason.rsplit_once(" at line ")
+        && let Some((line, column)) = place.split_once(" column ")
+        && line.parse::<u64>().is_ok()
+        && column.parse::<u64>().is_ok()
+    {
+        return format!("{}（第 {line} 行第 {column} 列）", self::reason(head));
+    }
     if let Some(rest) = reason.strip_prefix("property `")
         && let Some((field, rest)) = rest.split_once("`: ")
     {
@@ -156,6 +164,10 @@ mod tests {
     fn renders_the_checks_reasons() {
         let cases = [
             ("missing field `name`", "缺少必填字段 name"),
+            (
+                "missing field `name` at line 1 column 2",
+                "缺少必填字段 name（第 1 行第 2 列）",
+            ),
             (
                 "unknown variant `shop`, expected one of `station`, `alliance`",
                 "shop 不是可用的取值，可用：station, alliance",

@@ -45,7 +45,12 @@ impl Budget {
         };
         let walking = walking?;
         if walking.metres.len() != 1 {
-            q.reject("minutes", "give one walking budget");
+            let given = if q.given("metres") {
+                "metres"
+            } else {
+                "minutes"
+            };
+            q.reject(given, "give one walking budget");
             return None;
         }
         Some(Self {

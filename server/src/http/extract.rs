@@ -60,6 +60,11 @@ impl QueryParams {
         first
     }
 
+    /// Whether the query has a parameter of this name (read or not).
+    pub fn given(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == name)
+    }
+
     /// A parameter that must be present.
     pub fn required(&mut self, name: &'static str) -> Option<String> {
         let value = self.text(name);

@@ -17,6 +17,8 @@ pub mod metrics;
 mod ogc;
 mod openapi;
 mod plan;
+#[cfg(test)]
+mod query_tests;
 mod reach;
 mod scenarios;
 mod search;

@@ -52,8 +52,10 @@ fn new_id() -> Result<String, ApiError> {
 pub async fn save(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody<ScenarioBody>,
+    body: Result<JsonBody<ScenarioBody>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who asks is checked before what is asked: a refused caller learns nothing of
+    // the body's rules.
     let role = caller.role().ok_or_else(|| {
         ApiError::Unauthorized(
             "saving a scenario needs a bearer token with the planner role".to_owned(),
@@ -65,6 +67,7 @@ pub async fn save(
             role.as_str()
         )));
     }
+    let JsonBody(body) = body?;
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::invalid(

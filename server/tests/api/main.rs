@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authorisation;
 mod basemap;
 mod common;
 mod dispatch;
