@@ -99,7 +99,7 @@ async fn operations() -> Vec<Operation> {
 /// knows a value for filled in.
 fn uri_of(op: &Operation) -> String {
     let mut path = op.path.clone();
-    let mut query = Vec::new();
+    let mut query = form_urlencoded::Serializer::new(String::new());
     for (name, place, required) in &op.parameters {
         let value = value_for(&op.path, name);
         assert!(
@@ -111,7 +111,9 @@ fn uri_of(op: &Operation) -> String {
         let Some(value) = value else { continue };
         match place.as_str() {
             "path" => path = path.replace(&format!("{{{name}}}"), value),
-            "query" => query.push(format!("{name}={value}")),
+            "query" => {
+                query.append_pair(name, value);
+            }
             _ => {}
         }
     }
@@ -119,19 +121,11 @@ fn uri_of(op: &Operation) -> String {
     while let (Some(open), Some(close)) = (path.find('{'), path.find('}')) {
         path.replace_range(open..=close, "x");
     }
-    let query = query.join("&");
-    let encoded: String = query
-        .chars()
-        .map(|c| match c {
-            '幸' => "%E5%B9%B8".to_owned(),
-            '福' => "%E7%A6%8F".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    if encoded.is_empty() {
+    let query = query.finish();
+    if query.is_empty() {
         path
     } else {
-        format!("{path}?{encoded}")
+        format!("{path}?{query}")
     }
 }
 
