@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Load over HTTP: the release server on the demo district, on loopback, pinned to
-# core 0; wrk pinned to core 1 (one thread, 32 connections), SECONDS each (default 60)
-# on nearest, isochrone, locate and tiles. Requests cycle through 2,000 building
-# points of the district drawn with a fixed seed (tiles: the zoom-15 and 16 tiles
-# holding them, asked with Accept-Encoding: gzip as browsers ask; the JSON
-# endpoints are asked without it, as a machine client may), so no two neighbouring
-# requests ask the same thing. Reports
-# requests/s, p50/p99 latency, errors (socket errors and non-2xx answers) and the
-# server's resident memory before and after each run. The server logs at its
-# default level (every answer an access line) to /dev/null; loopback is exempt from
-# rate limits by default. Needs wrk and taskset (Debian packages wrk, util-linux).
+# core 0; wrk pinned to core 1 (one thread, 32 connections), SECONDS each (default
+# 60) on nearest, isochrone, locate and tiles. Requests cycle through 2,000 building
+# points of the district drawn with a fixed seed, so no two neighbouring requests
+# ask the same thing; tiles are the zoom-15 and 16 building tiles holding them,
+# asked with Accept-Encoding: gzip as browsers ask (the JSON endpoints without it,
+# as a machine client may). Reports requests/s, p50/p99 latency, errors (socket
+# errors and non-2xx answers) and the server's resident memory before and after
+# each run. The server logs at its default level (an access line per answer) to
+# /dev/null; loopback is exempt from rate limits by default. Needs wrk and taskset
+# (Debian packages wrk, util-linux).
 # Usage: bench/load_wrk.sh [SECONDS [ENDPOINT...]]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."

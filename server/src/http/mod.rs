@@ -14,6 +14,7 @@ pub mod limits;
 pub mod live;
 mod locate;
 pub mod metrics;
+mod nearby;
 mod ogc;
 mod openapi;
 mod plan;

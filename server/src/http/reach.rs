@@ -14,8 +14,9 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{FromParams, PathParams, QueryParams, Valid};
+use super::nearby::Nearby;
 use super::walking::{Basis, Walking};
-use crate::geo::{Crs, LonLat};
+use crate::geo::LonLat;
 use crate::model::{SiteKind, is_open};
 use crate::reach::{Bands, CellSize, Placed, contours, nearest_sites, reach_target, route, search};
 use crate::store::LayerId;
@@ -77,18 +78,6 @@ fn place(state: &AppState, point: LonLat) -> Result<Placed, ApiError> {
 
 fn basis(state: &AppState, walking: &Walking) -> Basis {
     walking.basis(state.store.dataset())
-}
-
-/// A destination in the datums of the phone map apps a resident hands it to:
-/// GCJ-02 (AMap, Tencent) and BD-09 (Baidu), `[lon, lat]` to 7 decimals.
-fn navigation_points(at: geo::Point<f64>) -> Value {
-    let round = |p: LonLat| [p.lon(), p.lat()].map(|v| (v * 1e7).round() / 1e7);
-    match LonLat::new(at.x(), at.y()) {
-        Ok(p) => {
-            json!({"gcj02": round(Crs::Gcj02.from_wgs84(p)), "bd09": round(Crs::Bd09.from_wgs84(p))})
-        }
-        Err(_) => Value::Null,
-    }
 }
 
 pub(super) fn kinds_of(raw: &str) -> Result<Vec<SiteKind>, String> {
@@ -157,7 +146,8 @@ impl FromParams for NearestQuery {
 pub async fn nearest(
     State(state): State<AppState>,
     Valid(query): Valid<NearestQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let origin = place(&state, query.point)?;
     let ds = state.store.dataset();
     let now = std::time::SystemTime::now()
@@ -182,7 +172,7 @@ pub async fn nearest(
         kind_ok && service_ok && open_ok
     };
     let budget_dm = (NEAREST_REACH_M * 10.0) as u32;
-    let features: Vec<Value> = state.reach.pool.with(|search_state| {
+    let features: Vec<Nearby> = state.reach.pool.with(|search_state| {
         let found = nearest_sites(
             &state.graph,
             &state.targets,
@@ -199,22 +189,8 @@ pub async fn nearest(
                 let placed = state.targets.sites[*i].as_ref()?;
                 let coords = walk_line(&state, search_state, &origin, placed, reached);
                 let walk_m = f64::from(reached.dist_dm) / 10.0;
-                let p = &site.props;
-                Some(json!({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [site.geometry.x(), site.geometry.y()]},
-                    "properties": {
-                        "id": p.id, "name": p.name, "kind": p.kind, "network": p.network,
-                        "address": p.address, "host": p.host, "services": p.services,
-                        "public_contact": p.public_contact, "hours": p.hours,
-                        "open_now": p.hours.as_ref().and_then(|h| is_open(h, now)),
-                        "navigate": navigation_points(site.geometry),
-                        "walk_m": walk_m,
-                        "walk_min": (walk_m / query.speed * 10.0).round() / 10.0,
-                        "route": {"type": "LineString", "coordinates": coords},
-                        "synthetic": p.synthetic,
-                    }
-                }))
+                let open_now = site.props.hours.as_ref().and_then(|h| is_open(h, now));
+                Some(Nearby::new(site, open_now, walk_m, query.speed, coords))
             })
             .collect()
     });
@@ -238,20 +214,31 @@ pub async fn nearest(
             "no such site on the part of the walking network the point is on: it is cut off from the rest".to_owned()
         }
     });
-    Ok(Json(json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "reason": reason,
-        "snapped": snapped(&state, &origin),
-        "basis": {
-            "speed_m_per_min": query.speed,
-            "max_walk_m": NEAREST_REACH_M,
-            "kinds": kinds,
-            "network": ds.network_file,
-            "network_version": network.version,
-            "synthetic": network.synthetic,
-        },
-    })))
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(rename = "type")]
+        collection: &'static str,
+        features: Vec<Nearby<'a>>,
+        reason: Option<String>,
+        snapped: Snapped,
+        basis: Value,
+    }
+    let basis = json!({
+        "speed_m_per_min": query.speed,
+        "max_walk_m": NEAREST_REACH_M,
+        "kinds": kinds,
+        "network": ds.network_file,
+        "network_version": network.version,
+        "synthetic": network.synthetic,
+    });
+    let answer = Answer {
+        collection: "FeatureCollection",
+        features,
+        reason,
+        snapped: snapped(&state, &origin),
+        basis,
+    };
+    Ok(Json(answer).into_response())
 }
 
 #[derive(Debug)]
