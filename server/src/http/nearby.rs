@@ -52,7 +52,10 @@ struct Navigate {
 
 impl Navigate {
     fn at(at: geo::Point<f64>) -> Option<Self> {
-        let round = |p: LonLat| [p.lon(), p.lat()].map(|v| (v * 1e7).round() / 1e7);
+        let round = |p: LonLat| {
+            let p = p.rounded7();
+            [p.lon(), p.lat()]
+        };
         let p = LonLat::new(at.x(), at.y()).ok()?;
         Some(Self {
             gcj02: round(Crs::Gcj02.from_wgs84(p)),

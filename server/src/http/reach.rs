@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use geo::{Area, MapCoords};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -146,8 +147,7 @@ impl FromParams for NearestQuery {
 pub async fn nearest(
     State(state): State<AppState>,
     Valid(query): Valid<NearestQuery>,
-) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
+) -> Result<Response, ApiError> {
     let origin = place(&state, query.point)?;
     let ds = state.store.dataset();
     let now = std::time::SystemTime::now()
