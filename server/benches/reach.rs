@@ -221,6 +221,8 @@ fn million_nodes(c: &mut Criterion) {
                 ends: [k, next],
                 private: false,
                 bridge: false,
+                tunnel: false,
+                layer: 0,
                 ferry: false,
             });
         }

@@ -105,6 +105,12 @@ pub struct ServeConfig {
     /// GeoJSON file of LineStrings or an OpenStreetMap `.osm.pbf` extract.
     #[arg(long, env = "REDGRID_NETWORK")]
     pub network: Option<PathBuf>,
+    /// Join each dead end that stops at most this many metres short of an edge it does
+    /// not meet with an explicit connector edge (0, the default, joins none: the
+    /// network the district supplies is the truth). Joins are counted in
+    /// /api/v1/health and listed in /api/v1/network/issues.
+    #[arg(long, env = "REDGRID_JOIN_GAPS_M", default_value_t = 0.0, value_parser = gap_metres)]
+    pub join_gaps_m: f64,
     #[arg(long, env = "REDGRID_PROFILE", value_enum, default_value_t = Profile::Internal)]
     pub profile: Profile,
     /// In the public profile, also publish street, community and grid boundaries.
@@ -189,6 +195,16 @@ pub struct ImportArgs {
 fn encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
     crate::formats::text::by_label(s)
         .ok_or_else(|| format!("unknown encoding {s:?}: expected e.g. utf-8, gbk or gb18030"))
+}
+
+fn gap_metres(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=crate::reach::SNAP_RADIUS_M).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected metres from 0 to {}, got {s:?}",
+            crate::reach::SNAP_RADIUS_M
+        )),
+    }
 }
 
 fn non_negative(s: &str) -> Result<f64, String> {

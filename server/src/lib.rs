@@ -78,12 +78,13 @@ fn state_with(mut store: Store, config: &ServeConfig) -> error::Result<AppState>
         Some(path) => store::ScenarioStore::with_file(path.clone())?,
         None => store::ScenarioStore::in_memory(),
     };
-    Ok(AppState::new(
+    Ok(AppState::joining_gaps(
         store,
         tokens,
         config.profile,
         config.public_boundaries,
         config.web.clone(),
+        config.join_gaps_m,
     )
     .with_scenarios(scenarios)
     .with_navigation_apps(!config.no_navigation_apps)
@@ -118,6 +119,7 @@ fn reading(
         database_url: None,
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         network: network.map(Path::to_owned),
+        join_gaps_m: 0.0,
         profile,
         public_boundaries,
         tokens_file: None,

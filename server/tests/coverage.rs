@@ -49,7 +49,7 @@ fn brute_force_covered(targets: &Targets, sites: &[bool]) -> Vec<bool> {
                 .filter(|&s| sites[s])
                 .filter_map(|s| {
                     let placed = targets.sites[s].as_ref()?;
-                    reach_target(&DEMO.graph, &state, origin, &placed.snaps)
+                    reach_target(&DEMO.graph, &state, origin, &placed.snap)
                 })
                 .any(|r| r.dist_dm <= BUDGET_DM)
         })

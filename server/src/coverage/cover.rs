@@ -28,7 +28,7 @@ pub fn reached_from(
         .buildings_near(origin.point, radius_m)
         .filter_map(|b| {
             let placed = targets.buildings[b].as_ref()?;
-            let r = reach_target(graph, state, origin, &placed.snaps)?;
+            let r = reach_target(graph, state, origin, &placed.snap)?;
             (r.dist_dm <= budget_dm).then_some(Reached {
                 building: b as u32,
                 dist_dm: r.dist_dm,
@@ -61,15 +61,14 @@ pub fn reached_from_buildings(
             let entry = best.entry(c).or_insert(u32::MAX);
             *entry = (*entry).min(d);
         };
-        // Candidates on the building's own edges are also reached directly along them.
-        for from in &placed.snaps {
-            for &(c, s) in candidates.sites_on(from.edge) {
-                offer(
-                    &mut best,
-                    c,
-                    from.offset_dm + from.along_dm.abs_diff(s.along_dm) + s.offset_dm,
-                );
-            }
+        // Candidates on the building's own edge are also reached directly along it.
+        let from = &placed.snap;
+        for &(c, s) in candidates.sites_on(from.edge) {
+            offer(
+                &mut best,
+                c,
+                from.offset_dm + from.along_dm.abs_diff(s.along_dm) + s.offset_dm,
+            );
         }
         state.run(
             graph,

@@ -118,6 +118,8 @@ fn candidates_stand_every_50_m_and_at_every_node() {
         ends,
         private,
         bridge: false,
+        tunnel: false,
+        layer: 0,
         ferry: false,
     };
     let graph = WalkGraph::from_lines(vec![

@@ -123,7 +123,7 @@ pub async fn dispatch(
                         .filter_map(|i| {
                             let placed = state.targets.sites[i].as_ref()?;
                             let r =
-                                reach_target(&state.graph, search_state, &origin, &placed.snaps)?;
+                                reach_target(&state.graph, search_state, &origin, &placed.snap)?;
                             if r.dist_dm > budget_dm {
                                 return None;
                             }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use crate::config::Profile;
 use crate::model::SiteKind;
-use crate::network::WalkGraph;
+use crate::network::{GapKind, GapReport, WalkGraph};
 use crate::store::Store;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -46,11 +46,18 @@ pub struct Counts {
     building_heads: usize,
     network_nodes: usize,
     network_edges: usize,
+    /// Dead ends within 2 m of an edge they do not meet (GET /api/v1/network/issues).
+    network_dead_end_gaps: usize,
+    /// Lines crossing without a shared vertex, neither a bridge nor a tunnel.
+    network_unnoded_crossings: usize,
+    /// Connector edges added by `--join-gaps-m` (0 when off).
+    network_connectors: usize,
 }
 
 impl Health {
-    pub fn of(store: &Store, profile: Profile, graph: &WalkGraph) -> Self {
+    pub fn of(store: &Store, profile: Profile, graph: &WalkGraph, gaps: &GapReport) -> Self {
         let ds = store.dataset();
+        let count = |kind| gaps.gaps.iter().filter(|g| g.kind == kind).count();
         Self {
             status: "ok",
             backend: store.backend(),
@@ -73,6 +80,9 @@ impl Health {
                 building_heads: ds.building_heads.len(),
                 network_nodes: graph.node_count(),
                 network_edges: graph.edge_count(),
+                network_dead_end_gaps: count(GapKind::DeadEnd),
+                network_unnoded_crossings: count(GapKind::Crossing),
+                network_connectors: gaps.connectors(),
             },
             versions: ds.versions(),
             reloads: 0,

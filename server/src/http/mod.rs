@@ -15,6 +15,7 @@ pub mod live;
 mod locate;
 pub mod metrics;
 mod nearby;
+mod network;
 mod ogc;
 mod openapi;
 mod plan;
@@ -38,7 +39,7 @@ use axum::routing::get;
 use crate::auth::TokenStore;
 use crate::config::Profile;
 use crate::index::Indexes;
-use crate::network::WalkGraph;
+use crate::network::{GapReport, WalkGraph};
 use crate::reach::{CellSize, Reach, SNAP_RADIUS_M, Targets};
 use crate::store::Dataset;
 use crate::store::{LayerId, Store};
@@ -60,6 +61,10 @@ pub struct Inner {
     pub indexes: Arc<Indexes>,
     /// Shared with the next state when a reload leaves the areas and network alone.
     pub graph: Arc<WalkGraph>,
+    /// The network's near-misses, found with the graph.
+    pub gaps: Arc<GapReport>,
+    /// Dead-end gaps up to this many metres are joined (0: none).
+    pub join_gaps_m: f64,
     pub reach: Reach,
     pub targets: Targets,
     /// Which street, community and grid each building and site lies in.
@@ -107,18 +112,49 @@ impl AppState {
         public_boundaries: bool,
         web_dir: PathBuf,
     ) -> Self {
-        Self::build(store, tokens, profile, public_boundaries, web_dir, None)
+        Self::build(
+            store,
+            tokens,
+            profile,
+            public_boundaries,
+            web_dir,
+            0.0,
+            None,
+        )
     }
 
-    /// As [`AppState::new`], reusing what `kept` offers: area indexes, and the graph
-    /// on top of them.
+    /// As [`AppState::new`], joining the network's dead-end gaps of at most
+    /// `join_gaps_m` (0: none) with connector edges.
+    pub fn joining_gaps(
+        store: Store,
+        tokens: TokenStore,
+        profile: Profile,
+        public_boundaries: bool,
+        web_dir: PathBuf,
+        join_gaps_m: f64,
+    ) -> Self {
+        Self::build(
+            store,
+            tokens,
+            profile,
+            public_boundaries,
+            web_dir,
+            join_gaps_m,
+            None,
+        )
+    }
+
+    /// As [`AppState::joining_gaps`], reusing what `kept` offers: area indexes, and the
+    /// graph on top of them.
+    #[allow(clippy::type_complexity)]
     fn build(
         store: Store,
         tokens: TokenStore,
         profile: Profile,
         public_boundaries: bool,
         web_dir: PathBuf,
-        kept: Option<(Arc<Indexes>, Option<Arc<WalkGraph>>)>,
+        join_gaps_m: f64,
+        kept: Option<(Arc<Indexes>, Option<(Arc<WalkGraph>, Arc<GapReport>)>)>,
     ) -> Self {
         let mut clock = Phases::start();
         let (indexes, graph) = match kept {
@@ -126,14 +162,13 @@ impl AppState {
             None => (Arc::new(Indexes::build(store.dataset())), None),
         };
         clock.lap("indexes");
-        let graph = graph.unwrap_or_else(|| {
-            Arc::new(WalkGraph::from_network(
-                &store.dataset().network,
-                &indexes.projection,
-            ))
+        let (graph, gaps) = graph.unwrap_or_else(|| {
+            let (graph, gaps) =
+                WalkGraph::joining_gaps(&store.dataset().network, &indexes.projection, join_gaps_m);
+            (Arc::new(graph), Arc::new(gaps))
         });
         clock.lap("graph");
-        let health = health::Health::of(&store, profile, &graph);
+        let health = health::Health::of(&store, profile, &graph, &gaps);
         let (sites, buildings) = target_points(store.dataset(), &indexes);
         let places: Vec<[f64; 2]> = sites
             .iter()
@@ -142,7 +177,7 @@ impl AppState {
             .collect();
         let reach = Reach::for_places(&graph, SNAP_RADIUS_M, &places);
         clock.lap("reach");
-        report_network(&graph, &reach, &indexes.projection);
+        report_network(&graph, &reach, &gaps, &indexes.projection);
         let targets = Targets::new(&graph, &reach, sites.into_iter(), buildings.into_iter());
         clock.lap("targets");
         let areas = crate::coverage::Areas::of(store.dataset(), |p| {
@@ -178,6 +213,8 @@ impl AppState {
             store,
             indexes,
             graph,
+            gaps,
+            join_gaps_m,
             reach,
             targets,
             tokens,
@@ -251,7 +288,8 @@ impl AppState {
         let areas_kept = !changed.iter().any(|layer| AREAS.contains(layer))
             && self.store.dataset().layer(LayerId::District).bbox.is_some();
         let kept = areas_kept.then(|| {
-            let graph = (!changed.contains(&"walk_network")).then(|| self.graph.clone());
+            let graph = (!changed.contains(&"walk_network"))
+                .then(|| (self.graph.clone(), self.gaps.clone()));
             (self.indexes.clone(), graph)
         });
         let mut next = Self::build(
@@ -260,6 +298,7 @@ impl AppState {
             self.profile,
             self.public_boundaries,
             self.web_dir.clone(),
+            self.join_gaps_m,
             kept,
         );
         if let Some(inner) = Arc::get_mut(&mut next.0) {
@@ -288,7 +327,7 @@ impl AppState {
                 cell_m = cell.metres(),
                 tiles,
                 snaps,
-                megabytes = (snaps * 12 + tiles * 96) / 1_000_000,
+                megabytes = tiles * 1024 / 1_000_000,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "isochrone lattice prepared"
             );
@@ -354,33 +393,39 @@ fn target_points(ds: &Dataset, indexes: &Indexes) -> (Vec<[f64; 2]>, Vec<Option<
     (sites, buildings)
 }
 
-/// Logs the network's shape: components kept and dropped, and dead ends that stop
-/// within 2 m of an edge they do not meet.
-fn report_network(graph: &WalkGraph, reach: &Reach, projection: &crate::geo::LocalProjection) {
+/// Logs the network's shape: components kept and dropped, and its near-misses.
+fn report_network(
+    graph: &WalkGraph,
+    reach: &Reach,
+    gaps: &GapReport,
+    projection: &crate::geo::LocalProjection,
+) {
+    use crate::network::GapKind;
     let components = &reach.components;
     let dropped: Vec<u32> = (0..components.count() as u32)
         .filter(|&c| !reach.kept[c as usize])
         .collect();
     let dropped_nodes: usize = dropped.iter().map(|&c| components.size(c)).sum();
-    let dangling = crate::network::dangling_ends(graph, &reach.snapper, 2.0);
+    let count = |kind| gaps.gaps.iter().filter(|g| g.kind == kind).count();
     tracing::info!(
         nodes = graph.node_count(),
         edges = graph.edge_count(),
         components = components.count(),
         dropped_components = dropped.len(),
         dropped_nodes,
-        dangling_ends_within_2m = dangling.len(),
+        dead_end_gaps = count(GapKind::DeadEnd),
+        unnoded_crossings = count(GapKind::Crossing),
+        joined_gaps = gaps.connectors(),
         "walking network built"
     );
-    for d in dangling.iter().take(3) {
-        let [x, y] = graph.position(d.node);
-        let at = projection.unproject(x, y);
+    for g in gaps.gaps.iter().take(3) {
+        let at = projection.unproject(g.at[0], g.at[1]);
         tracing::warn!(
             lon = format!("{:.7}", at.lon()),
             lat = format!("{:.7}", at.lat()),
-            gap_m = d.gap_m,
-            edge = d.near_edge.index(),
-            "dead end near an edge it does not meet"
+            gap_m = g.gap_m,
+            kind = ?g.kind,
+            "near-miss in the walking network (GET /api/v1/network/issues lists them all)"
         );
     }
 }
@@ -403,6 +448,7 @@ pub fn router(state: AppState) -> Router {
         .route("/isochrone", get(reach::isochrone))
         .route("/sites/{id}/service-area", get(reach::service_area))
         .route("/dispatch", get(dispatch::dispatch))
+        .route("/network/issues", get(network::issues))
         .route("/openapi.json", get(openapi::openapi_json));
     if state.profile == Profile::Internal {
         api = api

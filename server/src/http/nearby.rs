@@ -38,6 +38,11 @@ struct NearbyProps<'a> {
     navigate: Option<Navigate>,
     walk_m: f64,
     walk_min: f64,
+    /// The straight line from the point to the site, metres.
+    straight_m: f64,
+    /// walk_m ÷ straight_m (absent within a metre): how far the walk goes round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detour_ratio: Option<f64>,
     route: Geometry<Vec<[f64; 2]>>,
     synthetic: bool,
 }
@@ -65,11 +70,12 @@ impl Navigate {
 }
 
 impl<'a> Nearby<'a> {
-    /// `site` reached after `walk_m` metres along `route` (lon/lat), at `speed` m/min.
+    /// `site`, `straight_m` away in a straight line, reached after `walk_m` metres
+    /// along `route` (lon/lat), at `speed` m/min.
     pub fn new(
         site: &'a Site,
         open_now: Option<bool>,
-        walk_m: f64,
+        (walk_m, straight_m): (f64, f64),
         speed: f64,
         route: Vec<[f64; 2]>,
     ) -> Self {
@@ -94,6 +100,9 @@ impl<'a> Nearby<'a> {
                 navigate: Navigate::at(site.geometry),
                 walk_m,
                 walk_min: (walk_m / speed * 10.0).round() / 10.0,
+                straight_m: (straight_m * 10.0).round() / 10.0,
+                detour_ratio: (straight_m >= 1.0)
+                    .then(|| (walk_m / straight_m * 100.0).round() / 100.0),
                 route: Geometry {
                     kind: "LineString",
                     coordinates: route,

@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         super::reach::isochrone,
         super::reach::service_area,
         super::dispatch::dispatch,
+        super::network::issues,
         super::coverage::coverage,
         super::coverage::gaps,
         super::coverage::catchments,

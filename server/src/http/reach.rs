@@ -47,7 +47,7 @@ pub(super) fn walk_line(
         &state.graph,
         search_state,
         origin,
-        &target.snaps,
+        &target.snap,
         target.point,
         reached,
     );
@@ -60,7 +60,7 @@ fn lon_lat(state: &AppState, p: [f64; 2]) -> [f64; 2] {
 }
 
 fn snapped(state: &AppState, origin: &Placed) -> Snapped {
-    let first = &origin.snaps[0];
+    let first = &origin.snap;
     let [lon, lat] = lon_lat(state, first.point);
     Snapped {
         lon,
@@ -140,7 +140,7 @@ impl FromParams for NearestQuery {
         ("speed" = Option<f64>, Query, description = "Walking speed, m/min (default 60)"),
     ),
     responses(
-        (status = 200, description = "A FeatureCollection of sites by walking distance, each with walk_m, walk_min and its route; when empty, `reason` says why (none within 5 km walk, or none on the part of the network the point is on)"),
+        (status = 200, description = "A FeatureCollection of sites by walking distance, each with walk_m, walk_min, straight_m, detour_ratio and its route (drawn from the point along its access segment, over edges only, and along the site's access segment); when empty, `reason` says why (none within 5 km walk, or none on the part of the network the point is on)"),
         (status = 400, description = "Invalid parameters", body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No walkable edge near the point", body = super::error::Problem, content_type = "application/problem+json"),
     ))]
@@ -189,8 +189,19 @@ pub async fn nearest(
                 let placed = state.targets.sites[*i].as_ref()?;
                 let coords = walk_line(&state, search_state, &origin, placed, reached);
                 let walk_m = f64::from(reached.dist_dm) / 10.0;
+                let (dx, dy) = (
+                    placed.point[0] - origin.point[0],
+                    placed.point[1] - origin.point[1],
+                );
+                let straight_m = (dx * dx + dy * dy).sqrt();
                 let open_now = site.props.hours.as_ref().and_then(|h| is_open(h, now));
-                Some(Nearby::new(site, open_now, walk_m, query.speed, coords))
+                Some(Nearby::new(
+                    site,
+                    open_now,
+                    (walk_m, straight_m),
+                    query.speed,
+                    coords,
+                ))
             })
             .collect()
     });
@@ -201,7 +212,7 @@ pub async fn nearest(
     };
     let reason = features.is_empty().then(|| {
         let own = state.reach.component_of(&state.graph, &origin);
-        let parts: Vec<Option<u32>> = (0..ds.sites.len())
+        let parts: Vec<u32> = (0..ds.sites.len())
             .filter(|&i| wanted(i))
             .filter_map(|i| state.targets.sites[i].as_ref())
             .map(|p| state.reach.component_of(&state.graph, p))
@@ -291,17 +302,6 @@ impl FromParams for IsochroneQuery {
     }
 }
 
-/// Grid spacing of the isochrone raster: 10 m up to a 15-minute walk, coarser above.
-fn default_cell(max_metres: f64) -> CellSize {
-    if max_metres <= 900.0 {
-        CellSize::M10
-    } else if max_metres <= 2_000.0 {
-        CellSize::M20
-    } else {
-        CellSize::M40
-    }
-}
-
 /// The contours of one origin, with population and sites counted by their own
 /// walking distances.
 fn isochrone_collection(
@@ -312,7 +312,7 @@ fn isochrone_collection(
     cell: Option<CellSize>,
 ) -> Value {
     let ds = state.store.dataset();
-    let cell = cell.unwrap_or_else(|| default_cell(walking.max_metres()));
+    let cell = cell.unwrap_or_else(|| CellSize::for_budget(walking.max_metres()));
     let budget_dm = (walking.max_metres() * 10.0).round() as u32;
     state.reach.pool.with(|search_state| {
         search(&state.graph, search_state, origin, budget_dm);
@@ -330,7 +330,7 @@ fn isochrone_collection(
         let reach_m = walking.max_metres() + 0.1;
         let distance_of = |placed: &Option<Placed>| {
             let placed = placed.as_ref()?;
-            reach_target(&state.graph, search_state, origin, &placed.snaps).map(|r| r.dist_dm)
+            reach_target(&state.graph, search_state, origin, &placed.snap).map(|r| r.dist_dm)
         };
         let building_dist: Vec<(usize, Option<u32>)> = state
             .targets
@@ -409,7 +409,7 @@ fn isochrone_collection(
         ("metres" = Option<String>, Query, description = "Metres instead of minutes"),
         ("preset" = Option<String>, Query, description = "gb50180_5min, gb50180_10min or gb50180_15min"),
         ("bands" = Option<String>, Query, description = "nested (default) or disjoint"),
-        ("cell_m" = Option<f64>, Query, description = "Raster spacing: 5, 10, 20 or 40 m (default 10 m up to 900 m, 20 m up to 2 km, 40 m above)"),
+        ("cell_m" = Option<f64>, Query, description = "Raster spacing: 5, 10, 20 or 40 m (default 5 m up to 500 m, 10 m up to 1 km, 20 m up to 2 km, 40 m above)"),
     ),
     responses(
         (status = 200, description = "A FeatureCollection of (Multi)Polygons, one per budget, with metres, minutes, area_m2, population, buildings and sites by kind"),

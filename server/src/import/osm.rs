@@ -102,6 +102,9 @@ fn read_ways(path: &Path) -> Result<Vec<Way>> {
                     highway: tag("highway"),
                     name: tag("name"),
                     bridge: tag("bridge").is_some_and(|b| b != "no"),
+                    // A passage through a building is walked at street level.
+                    tunnel: tag("tunnel").is_some_and(|t| t != "no" && t != "building_passage"),
+                    layer: tag("layer").and_then(|l| l.trim().parse().ok()),
                     access: (rule.walk == Walk::Private).then(|| "private".to_owned()),
                     ferry: false,
                     synthetic: false,

@@ -11,6 +11,11 @@ pub struct NetworkProps {
     pub name: Option<String>,
     #[serde(default)]
     pub bridge: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tunnel: bool,
+    /// OpenStreetMap's `layer`, where given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<i8>,
     #[serde(default)]
     pub access: Option<String>,
     #[serde(default)]
@@ -20,4 +25,15 @@ pub struct NetworkProps {
     /// The OpenStreetMap way the edge was cut from, for imported networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osm_way: Option<i64>,
+}
+
+impl NetworkProps {
+    /// The vertical layer: `layer` where given, else 1 on a bridge, −1 in a tunnel, 0.
+    pub fn level(&self) -> i8 {
+        self.layer.unwrap_or(match (self.bridge, self.tunnel) {
+            (true, _) => 1,
+            (_, true) => -1,
+            _ => 0,
+        })
+    }
 }

@@ -86,6 +86,8 @@ mod tests {
             ends: [a, b],
             private: false,
             bridge: false,
+            tunnel: false,
+            layer: 0,
             ferry: false,
         }
     }

@@ -54,6 +54,8 @@ mod tests {
             ends,
             private,
             bridge: false,
+            tunnel: false,
+            layer: 0,
             ferry: false,
         }
     }

@@ -47,7 +47,19 @@ pub struct EdgeInfo {
     pub length_dm: u32,
     pub private: bool,
     pub bridge: bool,
+    pub tunnel: bool,
+    /// The vertical layer (OpenStreetMap's `layer`; bridges 1 and tunnels −1 unless
+    /// told): lines on different layers cross without meeting.
+    pub layer: i8,
     pub ferry: bool,
+}
+
+impl EdgeInfo {
+    /// A bridge or a tunnel: off the ground, where a point on the ground does not
+    /// reach the network while a ground edge is about as near.
+    pub fn raised(&self) -> bool {
+        self.bridge || self.tunnel
+    }
 }
 
 /// A polyline in local metres to build the graph from, with the identities its
@@ -58,7 +70,24 @@ pub struct GraphLine<K> {
     pub ends: [K; 2],
     pub private: bool,
     pub bridge: bool,
+    pub tunnel: bool,
+    pub layer: i8,
     pub ferry: bool,
+}
+
+impl<K> GraphLine<K> {
+    /// A public ground-level line.
+    pub fn street(points: Vec<[f64; 2]>, ends: [K; 2]) -> Self {
+        Self {
+            points,
+            ends,
+            private: false,
+            bridge: false,
+            tunnel: false,
+            layer: 0,
+            ferry: false,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +129,8 @@ impl WalkGraph {
                 ends: [ka, kb],
                 private,
                 bridge,
+                tunnel,
+                layer,
                 ferry,
             } = line;
             let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
@@ -122,6 +153,8 @@ impl WalkGraph {
                 length_dm,
                 private,
                 bridge,
+                tunnel,
+                layer,
                 ferry,
             });
         }
@@ -166,27 +199,10 @@ impl WalkGraph {
         }
     }
 
-    /// The graph of a dataset's walking network, nodes compared at 7 decimals.
+    /// The graph of a dataset's walking network, nodes compared at 7 decimals; edge
+    /// `i` is `network[i]`.
     pub fn from_network(network: &[NetworkEdge], projection: &LocalProjection) -> Self {
-        let key = |c: &geo::Coord<f64>| ((c.x * 1e7).round() as i64, (c.y * 1e7).round() as i64);
-        Self::from_lines(network.iter().filter_map(|e| {
-            let coords = &e.geometry.0;
-            let (first, last) = (coords.first()?, coords.last()?);
-            let points = coords
-                .iter()
-                .map(|c| {
-                    let (x, y) = projection.project_xy(c.x, c.y);
-                    [x, y]
-                })
-                .collect();
-            Some(GraphLine {
-                points,
-                ends: [key(first), key(last)],
-                private: matches!(e.props.access.as_deref(), Some("private" | "destination")),
-                bridge: e.props.bridge,
-                ferry: e.props.ferry,
-            })
-        }))
+        Self::from_lines(network_lines(network, projection))
     }
 
     pub fn node_count(&self) -> usize {
@@ -230,4 +246,42 @@ impl WalkGraph {
     pub fn nodes(&self) -> impl Iterator<Item = NodeId> + use<> {
         (0..self.xy.len() as u32).map(NodeId)
     }
+}
+
+/// A node's identity in a dataset's network: lon, lat in 1e-7 degrees.
+pub type NodeKey = (i64, i64);
+
+/// The key of a lon/lat position.
+pub fn node_key(lon: f64, lat: f64) -> NodeKey {
+    ((lon * 1e7).round() as i64, (lat * 1e7).round() as i64)
+}
+
+/// A dataset's walking network as lines in local metres, one per edge, in order.
+pub fn network_lines(
+    network: &[NetworkEdge],
+    projection: &LocalProjection,
+) -> Vec<GraphLine<NodeKey>> {
+    network
+        .iter()
+        .filter_map(|e| {
+            let coords = &e.geometry.0;
+            let (first, last) = (coords.first()?, coords.last()?);
+            let points = coords
+                .iter()
+                .map(|c| {
+                    let (x, y) = projection.project_xy(c.x, c.y);
+                    [x, y]
+                })
+                .collect();
+            Some(GraphLine {
+                points,
+                ends: [node_key(first.x, first.y), node_key(last.x, last.y)],
+                private: matches!(e.props.access.as_deref(), Some("private" | "destination")),
+                bridge: e.props.bridge,
+                tunnel: e.props.tunnel,
+                layer: e.props.level(),
+                ferry: e.props.ferry,
+            })
+        })
+        .collect()
 }

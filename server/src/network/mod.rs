@@ -3,13 +3,17 @@
 //! are whole decimetres measured in the local metric projection.
 
 mod components;
-mod dangling;
 mod dijkstra;
+mod gaps;
 mod graph;
+mod join;
 mod snap;
 
 pub use components::{Components, MIN_KEPT_NODES};
-pub use dangling::{Dangling, dangling_ends};
 pub use dijkstra::{UNREACHED, distances};
-pub use graph::{Arc, EdgeId, EdgeInfo, GraphLine, NodeId, WalkGraph};
+pub use gaps::{GapKind, NearMiss, near_misses};
+pub use graph::{
+    Arc, EdgeId, EdgeInfo, GraphLine, NodeId, NodeKey, WalkGraph, network_lines, node_key,
+};
+pub use join::{GapReport, Joined, REPORTED_GAP_M, join_dead_ends};
 pub use snap::{Nearby, Snap, SnapAt, Snapper, sources, walk_distance};

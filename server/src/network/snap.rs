@@ -367,6 +367,8 @@ mod tests {
                         ends: [(i, j), (i2, j2)],
                         private: false,
                         bridge: false,
+                        tunnel: false,
+                        layer: 0,
                         ferry: false,
                     });
                 }

@@ -27,20 +27,18 @@ pub fn service_field(
         let Some(placed) = placed.as_ref().filter(|_| chosen(i)) else {
             continue;
         };
-        for s in &placed.snaps {
-            let e = graph.edge(s.edge);
-            let leg = leg_on(e.private);
-            for (node, part) in [
-                (e.a, s.along_dm),
-                (e.b, e.length_dm.saturating_sub(s.along_dm)),
-            ] {
-                seeds.push(Seed {
-                    node,
-                    dist_dm: s.offset_dm.saturating_add(part),
-                    leg,
-                    source: i as u32,
-                });
-            }
+        let s = &placed.snap;
+        let e = graph.edge(s.edge);
+        for (node, part) in [
+            (e.a, s.along_dm),
+            (e.b, e.length_dm.saturating_sub(s.along_dm)),
+        ] {
+            seeds.push(Seed {
+                node,
+                dist_dm: s.offset_dm.saturating_add(part),
+                leg: leg_on(e.private),
+                source: i as u32,
+            });
         }
     }
     state.run(graph, &seeds, budget_dm, |_, _, _, _| true);
@@ -56,25 +54,24 @@ pub fn service_field(
                     best = Some(Nearest { site, dist_dm });
                 }
             };
-            for t in &placed.snaps {
-                let e = graph.edge(t.edge);
-                for (node, part) in [
-                    (e.a, t.along_dm),
-                    (e.b, e.length_dm.saturating_sub(t.along_dm)),
-                ] {
-                    let (d, leg) = state.dist_before(node, e.private);
-                    if let (true, Some(site)) = (d < UNREACHED, state.source(node, leg)) {
-                        offer(d.saturating_add(part).saturating_add(t.offset_dm), site);
-                    }
+            let t = &placed.snap;
+            let e = graph.edge(t.edge);
+            for (node, part) in [
+                (e.a, t.along_dm),
+                (e.b, e.length_dm.saturating_sub(t.along_dm)),
+            ] {
+                let (d, leg) = state.dist_before(node, e.private);
+                if let (true, Some(site)) = (d < UNREACHED, state.source(node, leg)) {
+                    offer(d.saturating_add(part).saturating_add(t.offset_dm), site);
                 }
-                // A site on the same edge walks directly along it.
-                for &(site, s) in targets.sites_on(t.edge) {
-                    if chosen(site as usize) {
-                        offer(
-                            s.offset_dm + s.along_dm.abs_diff(t.along_dm) + t.offset_dm,
-                            site,
-                        );
-                    }
+            }
+            // A site on the same edge walks directly along it.
+            for &(site, s) in targets.sites_on(t.edge) {
+                if chosen(site as usize) {
+                    offer(
+                        s.offset_dm + s.along_dm.abs_diff(t.along_dm) + t.offset_dm,
+                        site,
+                    );
                 }
             }
             best

@@ -1,8 +1,10 @@
 //! Isochrone polygons. The walking distance field is sampled on a metric lattice:
 //! each lattice point gets its own walking distance by the same definition as any
-//! other point (its snaps, the private-road rule, offsets counted in full), so the
-//! polygons agree with the distances the API reports; the points' snaps are kept
-//! between isochrones (see `lattice`). Marching squares (the `contour`
+//! other point (its own access point, the private-road rule, offsets counted in full),
+//! so the polygons agree with the distances the API reports; the access points are kept
+//! between isochrones (see `lattice`). The reached network is burnt in: the corners of
+//! each cell a reached edge crosses take its network distance there, where their own
+//! access point is on that edge or one meeting it (see `Grid::burn_in_network`). Marching squares (the `contour`
 //! crate) trace the budgets' isolines into polygons with holes, simplified by at most
 //! half a cell while staying valid, exteriors counter-clockwise (RFC 7946). The polygons are a picture:
 //! who and what is reached is decided from each building's and site's own walking
@@ -111,13 +113,14 @@ pub fn contours(
             fill(0..chunk.len() / nx, chunk);
         }
     });
-    let grid = Grid {
+    let mut grid = Grid {
         first,
         nx,
         ny,
         cell_m,
         values,
     };
+    grid.burn_in_network(graph, reach, state, origin, (cell, max_budget));
 
     // Each budget traced in the part of the grid its circle covers and simplified, on
     // its own thread when the grid is large.
@@ -210,6 +213,84 @@ impl Grid {
         }
     }
 
+    /// Every cell that a reached ground edge passes through takes that edge's network
+    /// distance at those of its four corners whose own access point is on that edge
+    /// or one meeting it (where it is less than theirs): lattice points lie off the
+    /// network, so their own distances, which add the walk to the network, would
+    /// trace the contour a few metres short of where the network itself is reached.
+    /// The polygon then holds the network within the budget, and a corner that
+    /// reaches the network elsewhere (across a wall, beside an unreached street) is
+    /// never painted by it.
+    fn burn_in_network(
+        &mut self,
+        graph: &WalkGraph,
+        reach: &Reach,
+        state: &SearchState,
+        origin: &Placed,
+        (cell, max_budget): (CellSize, f64),
+    ) {
+        let step_dm = ((self.cell_m * 10.0) as u32 / 4).max(1);
+        let mut seen = std::collections::HashSet::new();
+        let edges = state
+            .touched()
+            .iter()
+            .flat_map(|&n| graph.arcs(n).iter().map(|a| a.edge))
+            .chain([origin.snap.edge]);
+        for edge in edges {
+            let e = graph.edge(edge);
+            if e.raised() || e.ferry || !seen.insert(edge) {
+                continue;
+            }
+            let meets = |other: crate::network::EdgeId| {
+                let o = graph.edge(other);
+                other == edge || [o.a, o.b].iter().any(|n| *n == e.a || *n == e.b)
+            };
+            let points = graph.geometry(edge);
+            let mut along_dm = 0;
+            loop {
+                let at = SnapAt {
+                    edge,
+                    along_dm: along_dm.min(e.length_dm),
+                    offset_dm: 0,
+                };
+                if let Some(r) = super::reach_snap(graph, state, origin, at)
+                    .filter(|r| f64::from(r.dist_dm) / 10.0 <= max_budget)
+                {
+                    let q = point_along(points, f64::from(at.along_dm) / 10.0);
+                    let value = -f64::from(r.dist_dm) / 10.0;
+                    for g in self.cell_corners(q) {
+                        let lattice = [self.first[0] + g[0] as i64, self.first[1] + g[1] as i64];
+                        if reach
+                            .lattice_snap(graph, cell, lattice)
+                            .is_some_and(|s| meets(s.edge))
+                        {
+                            let v = &mut self.values[g[1] * self.nx + g[0]];
+                            *v = v.max(value);
+                        }
+                    }
+                }
+                if along_dm >= e.length_dm {
+                    break;
+                }
+                along_dm += step_dm;
+            }
+        }
+    }
+
+    /// The corners of the cell holding `q` that lie in the grid, as (column, row).
+    fn cell_corners(&self, q: [f64; 2]) -> impl Iterator<Item = [usize; 2]> + use<> {
+        let i = (q[0] / self.cell_m).floor() as i64 - self.first[0];
+        let j = (q[1] / self.cell_m).floor() as i64 - self.first[1];
+        let (nx, ny) = (self.nx, self.ny);
+        [(0, 0), (1, 0), (0, 1), (1, 1)]
+            .into_iter()
+            .filter_map(move |(di, dj)| {
+                let x = usize::try_from(i + di).ok()?;
+                let y = usize::try_from(j + dj).ok()?;
+                (x < nx && y < ny).then_some([x, y])
+            })
+    }
+
     /// The area within `budget_m`, traced by marching squares on −distance ("≥
     /// −budget" is "within budget"), unsimplified.
     fn trace(&self, budget_m: f64) -> MultiPolygon<f64> {
@@ -261,8 +342,10 @@ impl Raster {
                 if dx * dx + dy * dy > reach_2 {
                     continue;
                 }
-                let snaps = reach.lattice_snaps(graph, self.cell, [g_x, g_y]);
-                if let Some(dist_dm) = ends.distance_dm(graph, state, origin, snaps) {
+                let Some(snap) = reach.lattice_snap(graph, self.cell, [g_x, g_y]) else {
+                    continue;
+                };
+                if let Some(dist_dm) = ends.distance_dm(graph, state, origin, snap) {
                     chunk[(j - rows.start) * self.nx + i] = -f64::from(dist_dm) / 10.0;
                 }
             }
@@ -276,7 +359,7 @@ const MEMO: usize = 256;
 /// The walking distance to lattice points, with each edge's distances at its two ends
 /// remembered: neighbouring points mostly snap to the same few edges, and the search
 /// state is large enough that reading it is the cost. The distance is
-/// `reach_snaps`'s (a test holds them equal).
+/// `reach_snap`'s (a test holds them equal).
 struct EdgeEnds {
     /// Direct-mapped by edge id: (edge, distance before entering it at `a`, at `b`).
     slots: Box<[(u32, u32, u32); MEMO]>,
@@ -294,39 +377,52 @@ impl EdgeEnds {
         graph: &WalkGraph,
         state: &SearchState,
         origin: &Placed,
-        snaps: &[SnapAt],
+        snap: SnapAt,
     ) -> Option<u32> {
-        let mut best = UNREACHED;
-        for snap in snaps {
-            let e = graph.edge(snap.edge);
-            let slot = &mut self.slots[snap.edge.index() % MEMO];
-            if slot.0 as usize != snap.edge.index() {
-                *slot = (
-                    snap.edge.index() as u32,
-                    state.dist_before(e.a, e.private).0,
-                    state.dist_before(e.b, e.private).0,
-                );
-            }
-            let (_, at_a, at_b) = *slot;
-            let via_a = at_a.saturating_add(snap.along_dm);
-            let via_b = at_b.saturating_add(e.length_dm.saturating_sub(snap.along_dm));
-            best = best.min(via_a.min(via_b).saturating_add(snap.offset_dm));
-            for from in origin.snaps.iter().filter(|o| o.edge == snap.edge) {
-                best = best
-                    .min(from.offset_dm + from.along_dm.abs_diff(snap.along_dm) + snap.offset_dm);
-            }
+        let e = graph.edge(snap.edge);
+        let slot = &mut self.slots[snap.edge.index() % MEMO];
+        if slot.0 as usize != snap.edge.index() {
+            *slot = (
+                snap.edge.index() as u32,
+                state.dist_before(e.a, e.private).0,
+                state.dist_before(e.b, e.private).0,
+            );
+        }
+        let (_, at_a, at_b) = *slot;
+        let via_a = at_a.saturating_add(snap.along_dm);
+        let via_b = at_b.saturating_add(e.length_dm.saturating_sub(snap.along_dm));
+        let mut best = via_a.min(via_b).saturating_add(snap.offset_dm);
+        if let Some(direct) = super::along_one_edge(&origin.snap.at(), &snap) {
+            best = best.min(direct);
         }
         (best < UNREACHED).then_some(best)
     }
+}
+
+/// The point `along_m` metres along a polyline (its end beyond).
+fn point_along(points: &[[f64; 2]], along_m: f64) -> [f64; 2] {
+    let mut left = along_m;
+    for w in points.windows(2) {
+        let length = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+        if left <= length && length > 0.0 {
+            let t = left / length;
+            return [
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ];
+        }
+        left -= length;
+    }
+    points.last().copied().unwrap_or([0.0, 0.0])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::network::{GraphLine, UNREACHED};
-    use crate::reach::{SNAP_RADIUS_M, reach_snaps, search};
+    use crate::reach::{SNAP_RADIUS_M, reach_snap, search};
 
-    /// The memo's distances are [`reach_snaps`]'s at every lattice point around
+    /// The memo's distances are [`reach_snap`]'s at every lattice point around
     /// origins on a street grid with a compound's private roads.
     #[test]
     fn remembered_edge_ends_give_the_engines_distances() {
@@ -342,6 +438,8 @@ mod tests {
                             ends: [j * n + i, (j + dj) * n + i + di],
                             private: (3..6).contains(&i) && (3..6).contains(&j),
                             bridge: false,
+                            tunnel: false,
+                            layer: 0,
                             ferry: false,
                         });
                     }
@@ -358,10 +456,11 @@ mod tests {
             let mut ends = EdgeEnds::new();
             for gy in -5..70 {
                 for gx in -5..90 {
-                    let snaps = reach.lattice_snaps(&graph, CellSize::M10, [gx, gy]);
-                    let want = reach_snaps(&graph, &state, &origin, snaps.iter().copied())
-                        .map(|r| r.dist_dm);
-                    assert_eq!(ends.distance_dm(&graph, &state, &origin, snaps), want);
+                    let Some(snap) = reach.lattice_snap(&graph, CellSize::M10, [gx, gy]) else {
+                        continue;
+                    };
+                    let want = reach_snap(&graph, &state, &origin, snap).map(|r| r.dist_dm);
+                    assert_eq!(ends.distance_dm(&graph, &state, &origin, snap), want);
                     checked += usize::from(want.is_some_and(|d| d < UNREACHED));
                 }
             }

@@ -1,13 +1,13 @@
 //! The isochrone lattices: points every 5, 10, 20 or 40 m of the local metric plane,
-//! each with its snaps found once and kept. A lattice point's snaps do not depend on
-//! the origin, and finding them is most of an isochrone's work, so every isochrone
-//! after the first in an area only reads them. Snaps are found per tile of 8 × 8
-//! points, on a tile's first use; a lattice's table of tiles is made on its spacing's
-//! first use and covers the snapper's extent plus the snap radius.
+//! each with its own access point found once and kept. A lattice point's access point
+//! does not depend on the origin, and finding it is most of an isochrone's work, so
+//! every isochrone after the first in an area only reads them. They are found per tile
+//! of 8 × 8 points, on a tile's first use; a lattice's table of tiles is made on its
+//! spacing's first use and covers the snapper's extent plus the snap radius.
 
 use std::sync::OnceLock;
 
-use super::{CANDIDATES, Reach};
+use super::Reach;
 use crate::network::{Snap, SnapAt, WalkGraph};
 
 /// The spacings of the isochrone lattices.
@@ -31,6 +31,21 @@ impl CellSize {
         }
     }
 
+    /// The default spacing for contours up to `max_metres`: 5 m up to 500 m (the
+    /// 5-minute circle drawn true to its sidewalks), 10 m up to 1 km, 20 m up to 2 km,
+    /// 40 m above.
+    pub fn for_budget(max_metres: f64) -> Self {
+        if max_metres <= 500.0 {
+            CellSize::M5
+        } else if max_metres <= 1_000.0 {
+            CellSize::M10
+        } else if max_metres <= 2_000.0 {
+            CellSize::M20
+        } else {
+            CellSize::M40
+        }
+    }
+
     /// The spacing of exactly `metres`, if it is one.
     pub fn from_metres(metres: f64) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.metres() == metres)
@@ -44,18 +59,9 @@ impl CellSize {
 /// Lattice points per side of a tile.
 const TILE: usize = 8;
 
-/// The snaps of a tile's points, row by row, back to back.
+/// The access points of a tile's points, row by row; `None` beyond the snap radius.
 struct Tile {
-    /// Where each point's snaps end in `snaps`.
-    ends: [u8; TILE * TILE],
-    snaps: Box<[SnapAt]>,
-}
-
-impl Tile {
-    fn snaps(&self, point: usize) -> &[SnapAt] {
-        let start = point.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
-        &self.snaps[start..self.ends[point] as usize]
-    }
+    snaps: [Option<SnapAt>; TILE * TILE],
 }
 
 /// One lattice: its spacing and its tiles, made on first use.
@@ -89,19 +95,20 @@ impl std::fmt::Debug for Lattices {
 }
 
 impl Reach {
-    /// The snaps of lattice point `g` (its position is `g` × the spacing, local metres),
-    /// by the rules of [`Reach::admit`]; none beyond the snap radius of every edge.
-    pub fn lattice_snaps(&self, graph: &WalkGraph, cell: CellSize, g: [i64; 2]) -> &[SnapAt] {
+    /// The access point of lattice point `g` (its position is `g` × the spacing, local
+    /// metres), by the rules of [`Reach::access`]; none beyond the snap radius of every
+    /// edge.
+    pub fn lattice_snap(&self, graph: &WalkGraph, cell: CellSize, g: [i64; 2]) -> Option<SnapAt> {
         let lattice = self.lattices.spacings[cell.index()].get_or_init(|| self.lattice(cell));
         let t = [
             g[0].div_euclid(TILE as i64) - lattice.first[0] / TILE as i64,
             g[1].div_euclid(TILE as i64) - lattice.first[1] / TILE as i64,
         ];
         let (Ok(tx), Ok(ty)) = (usize::try_from(t[0]), usize::try_from(t[1])) else {
-            return &[];
+            return None;
         };
         if tx >= lattice.columns || ty >= lattice.rows {
-            return &[];
+            return None;
         }
         let tile = lattice.tiles[ty * lattice.columns + tx].get_or_init(|| {
             let corner = [
@@ -112,12 +119,12 @@ impl Reach {
         });
         let local =
             g[1].rem_euclid(TILE as i64) as usize * TILE + g[0].rem_euclid(TILE as i64) as usize;
-        tile.snaps(local)
+        tile.snaps[local]
     }
 
-    /// Finds the snaps of every tile of a lattice now rather than on first use (the
-    /// server does this for the default 10 m lattice in the background at start-up);
-    /// returns the number of tiles and of snaps kept.
+    /// Finds the access points of every tile of a lattice now rather than on first use
+    /// (the server does this for the default lattices in the background at start-up);
+    /// returns the number of tiles and of access points kept.
     pub fn prepare_lattice(&self, graph: &WalkGraph, cell: CellSize) -> (usize, usize) {
         let lattice = self.lattices.spacings[cell.index()].get_or_init(|| self.lattice(cell));
         let mut snaps = 0;
@@ -127,10 +134,10 @@ impl Reach {
                     lattice.first[0] + (tx * TILE) as i64,
                     lattice.first[1] + (ty * TILE) as i64,
                 ];
-                self.lattice_snaps(graph, cell, g);
+                self.lattice_snap(graph, cell, g);
                 snaps += lattice.tiles[ty * lattice.columns + tx]
                     .get()
-                    .map_or(0, |t| t.snaps.len());
+                    .map_or(0, |t| t.snaps.iter().flatten().count());
             }
         }
         (lattice.tiles.len(), snaps)
@@ -172,9 +179,9 @@ impl Reach {
         }
     }
 
-    /// The snaps of the tile whose first point is lattice point `corner`. A point of the
-    /// tile (half-diagonal h around its centre c) has its k nearest edges among those
-    /// within d_k(c) + 2h of c, so one search of the tree serves all 64.
+    /// The access points of the tile whose first point is lattice point `corner`. A
+    /// point of the tile (half-diagonal h around its centre c) has its two nearest
+    /// edges within d₂(c) + 2h of c, so one search of the tree serves all 64.
     fn tile(&self, graph: &WalkGraph, cell_m: f64, corner: [i64; 2]) -> Tile {
         let radius = self.snap_radius_m;
         let centre_offset = (TILE as f64 - 1.0) / 2.0;
@@ -183,31 +190,26 @@ impl Reach {
             (corner[1] as f64 + centre_offset) * cell_m,
         ];
         let half_diagonal = (TILE as f64 - 1.0) * cell_m / std::f64::consts::SQRT_2;
-        let k_nearest = self
+        let reach_m = match self
             .snapper
-            .nearest(graph, centre, radius + half_diagonal, CANDIDATES);
-        let reach_m = match k_nearest.get(CANDIDATES - 1) {
-            Some(kth) => (f64::from(kth.offset_dm) / 10.0 + 0.1 + 2.0 * half_diagonal)
+            .nearest(graph, centre, radius + half_diagonal, 2)
+            .get(1)
+        {
+            Some(second) => (f64::from(second.offset_dm) / 10.0 + 0.1 + 2.0 * half_diagonal)
                 .min(radius + half_diagonal),
             None => radius + half_diagonal,
         };
         let nearby = self.snapper.nearby(centre, reach_m);
-        let mut ends = [0u8; TILE * TILE];
-        let mut snaps = Vec::new();
-        let mut found: Vec<Snap> = Vec::with_capacity(CANDIDATES);
-        for (n, end) in ends.iter_mut().enumerate() {
+        let mut snaps = [None; TILE * TILE];
+        let mut found: Vec<Snap> = Vec::with_capacity(2);
+        for (n, slot) in snaps.iter_mut().enumerate() {
             let p = [
                 (corner[0] + (n % TILE) as i64) as f64 * cell_m,
                 (corner[1] + (n / TILE) as i64) as f64 * cell_m,
             ];
-            nearby.nearest_into(graph, p, radius, CANDIDATES, &mut found);
-            self.admit_in_place(graph, &mut found);
-            snaps.extend(found.iter().map(Snap::at));
-            *end = snaps.len() as u8;
+            nearby.nearest_into(graph, p, radius, 2, &mut found);
+            *slot = self.by_the_rules(graph, p, &found).map(|s| s.at());
         }
-        Tile {
-            ends,
-            snaps: snaps.into_boxed_slice(),
-        }
+        Tile { snaps }
     }
 }

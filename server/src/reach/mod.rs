@@ -2,10 +2,12 @@
 //! the private-road rule, the nearest sites, routes, and isochrones. Pure: local
 //! metres in, local metres out; no IO, no HTTP.
 //!
-//! The walking distance between two points is the minimum over their candidate snaps
-//! (up to 3 edges within the snap radius) of origin offset + network distance between
-//! the snap points + destination offset, every part counted in full; two snaps on the
-//! same edge also walk directly along it.
+//! A point reaches the network at one access point, the nearest point of its nearest
+//! edge within the snap radius (see [`Reach::access`] for the rules that may pass the
+//! nearest edge over). The walking distance between two points is origin offset +
+//! network distance between their access points + destination offset, every part
+//! counted in full; two access points on the same edge also walk directly along it.
+//! Nothing ever jumps from one edge to another off the network.
 
 mod field;
 mod isochrone;
@@ -23,13 +25,11 @@ pub use route::route;
 pub use search::{FIRST, LAST, Leg, PUBLIC, Pred, SearchPool, SearchState, Seed, leg_on, next_leg};
 pub use targets::{Access, Targets};
 
-/// Snap candidates per point.
-pub const CANDIDATES: usize = 3;
 /// Default snap radius, metres.
 pub const SNAP_RADIUS_M: f64 = 100.0;
-/// A point's further candidates lie at most this much farther than its nearest: the
-/// street on the far side of a river or a rail line is no way out.
-pub const CANDIDATE_SLACK_M: f64 = 30.0;
+/// A point on the ground passes over a nearest bridge or tunnel for a ground edge at
+/// most this much farther.
+pub const GROUND_SLACK_M: f64 = 10.0;
 
 /// No walkable edge within the snap radius of a point.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,26 +38,22 @@ pub struct NoEdgeNearby {
     pub radius_m: f64,
 }
 
-/// A point placed on the network: its position and its snaps.
+/// A point placed on the network: its position and its access point.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub point: [f64; 2],
-    pub snaps: Vec<Snap>,
+    pub snap: Snap,
 }
 
 /// How a target was reached: through `node` on `leg` then along the target's edge, or
-/// directly along an edge shared with the origin snap `origin`.
+/// directly along the edge the origin's access point shares with it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Via {
     Node {
         node: crate::network::NodeId,
         leg: Leg,
-        snap: usize,
     },
-    SameEdge {
-        origin: usize,
-        snap: usize,
-    },
+    SameEdge,
 }
 
 /// The walking distance to a target and how it was reached.
@@ -77,7 +73,7 @@ pub struct Reach {
     pub components: Components,
     /// Per component: whether points snap to it.
     pub kept: Vec<bool>,
-    /// The isochrone lattices' snaps, found on first use.
+    /// The isochrone lattices' access points, found on first use.
     lattices: lattice::Lattices,
 }
 
@@ -122,89 +118,97 @@ impl Reach {
     }
 
     /// The component a placed point walks in.
-    pub fn component_of(&self, graph: &WalkGraph, placed: &Placed) -> Option<u32> {
-        placed
-            .snaps
-            .first()
-            .map(|s| self.components.of_edge(graph, s.edge))
+    pub fn component_of(&self, graph: &WalkGraph, placed: &Placed) -> u32 {
+        self.components.of_edge(graph, placed.snap.edge)
     }
 
-    /// A point's snaps, nearest first; an error when no edge is near enough. A point
-    /// whose nearest edge is public is outside any compound: its private candidates
-    /// are dropped, so a private road never becomes its short cut (see [`Reach::admit`]
-    /// for all the rules).
+    /// A point with its access point; an error when no edge is near enough.
     pub fn place(&self, graph: &WalkGraph, point: [f64; 2]) -> Result<Placed, NoEdgeNearby> {
-        let snaps = self.snaps(graph, point);
-        if snaps.is_empty() {
-            return Err(NoEdgeNearby {
+        match self.access(graph, point) {
+            Some(snap) => Ok(Placed { point, snap }),
+            None => Err(NoEdgeNearby {
                 radius_m: self.snap_radius_m,
-            });
+            }),
         }
-        Ok(Placed { point, snaps })
     }
 
-    /// A point's snaps, possibly none.
-    pub fn snaps(&self, graph: &WalkGraph, point: [f64; 2]) -> Vec<Snap> {
-        let snaps = self
-            .snapper
-            .nearest(graph, point, self.snap_radius_m, CANDIDATES);
-        self.admit(graph, snaps)
+    /// A point's access point, if an edge is within the snap radius: the nearest point
+    /// of its nearest edge, unless that edge is a bridge, a tunnel or a private road.
+    /// Then the nearest ground edge at most [`GROUND_SLACK_M`] farther is taken, and a
+    /// point as near a public edge as any (at a compound's gate it touches the private
+    /// road and the street) stands outside compounds and takes no private one; with
+    /// none such, the nearest edge. Remaining exact ties go to the lower edge id.
+    pub fn access(&self, graph: &WalkGraph, point: [f64; 2]) -> Option<Snap> {
+        let two = self.snapper.nearest(graph, point, self.snap_radius_m, 2);
+        self.by_the_rules(graph, point, &two)
     }
 
-    /// The rules of snapping, applied to a point's candidates nearest first: a point on
-    /// the ground never snaps onto a bridge while a ground edge is in reach; a point
-    /// outside compounds never onto a private road; and all its snaps lie in the
-    /// component of the nearest one left, at most [`CANDIDATE_SLACK_M`] farther.
-    pub fn admit(&self, graph: &WalkGraph, mut snaps: Vec<Snap>) -> Vec<Snap> {
-        self.admit_in_place(graph, &mut snaps);
-        snaps
-    }
-
-    /// [`Reach::admit`] on a buffer.
-    pub fn admit_in_place(&self, graph: &WalkGraph, snaps: &mut Vec<Snap>) {
-        if snaps.iter().any(|s| !graph.edge(s.edge).bridge) {
-            snaps.retain(|s| !graph.edge(s.edge).bridge);
+    /// The rules of [`Reach::access`] for a point whose two nearest edges are `two`
+    /// (nearest first; two, so that a tie is seen whichever search found them).
+    fn by_the_rules(&self, graph: &WalkGraph, point: [f64; 2], two: &[Snap]) -> Option<Snap> {
+        let nearest = *two.first()?;
+        let d0 = distance(point, nearest.point);
+        let first = graph.edge(nearest.edge);
+        let tie = two
+            .get(1)
+            .is_some_and(|s| distance(point, s.point) <= d0 + TIE_M);
+        if !first.raised() && !first.private && !tie {
+            return Some(nearest);
         }
-        if snaps.first().is_some_and(|s| !graph.edge(s.edge).private) {
-            snaps.retain(|s| !graph.edge(s.edge).private);
-        }
-        if let Some(&first) = snaps.first() {
-            let own = self.components.of_edge(graph, first.edge);
-            let farthest_dm = first.offset_dm + (CANDIDATE_SLACK_M * 10.0) as u32;
-            snaps.retain(|s| {
-                self.components.of_edge(graph, s.edge) == own && s.offset_dm <= farthest_dm
-            });
-        }
+        let near = self.snapper.candidates(
+            graph,
+            point,
+            (d0 + GROUND_SLACK_M + TIE_M).min(self.snap_radius_m),
+        );
+        let public = |s: &Snap| !graph.edge(s.edge).private;
+        let tied = |s: &Snap| distance(point, s.point) <= d0 + TIE_M;
+        let outside = near.iter().any(|s| tied(s) && public(s));
+        let eligible = |s: &&Snap| {
+            !graph.edge(s.edge).raised()
+                && (public(s) || !outside)
+                && distance(point, s.point) <= d0 + GROUND_SLACK_M
+        };
+        // The nearest eligible one; of those tied with it, the lowest edge id.
+        let best = near.iter().find(eligible).map(|s| distance(point, s.point));
+        let chosen = best.and_then(|b| {
+            near.iter()
+                .filter(eligible)
+                .filter(|s| distance(point, s.point) <= b + TIE_M)
+                .min_by_key(|s| s.edge)
+        });
+        Some(chosen.copied().unwrap_or(nearest))
     }
 }
 
-/// The search seeds of an origin: both ends of each snapped edge, with the offset and
-/// the part of the edge walked.
-pub fn seeds(graph: &WalkGraph, origin: &Placed) -> Vec<Seed> {
-    origin
-        .snaps
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            let e = graph.edge(s.edge);
-            let leg = leg_on(e.private);
-            let to_b = e.length_dm.saturating_sub(s.along_dm);
-            [
-                Seed {
-                    node: e.a,
-                    dist_dm: s.offset_dm.saturating_add(s.along_dm),
-                    leg,
-                    source: i as u32,
-                },
-                Seed {
-                    node: e.b,
-                    dist_dm: s.offset_dm.saturating_add(to_b),
-                    leg,
-                    source: i as u32,
-                },
-            ]
-        })
-        .collect()
+/// Two access points closer than this are one (a point at a node touches all its
+/// edges there), metres.
+const TIE_M: f64 = 1e-6;
+
+fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// The search seeds of an origin: both ends of its access point's edge, with the
+/// offset and the part of the edge walked.
+pub fn seeds(graph: &WalkGraph, origin: &Placed) -> [Seed; 2] {
+    let s = &origin.snap;
+    let e = graph.edge(s.edge);
+    [
+        (e.a, s.along_dm),
+        (e.b, e.length_dm.saturating_sub(s.along_dm)),
+    ]
+    .map(|(node, part)| Seed {
+        node,
+        dist_dm: s.offset_dm.saturating_add(part),
+        leg: leg_on(e.private),
+        source: 0,
+    })
+}
+
+/// The walk along one edge between two access points on it.
+fn along_one_edge(from: &SnapAt, to: &SnapAt) -> Option<u32> {
+    (from.edge == to.edge)
+        .then(|| from.offset_dm + from.along_dm.abs_diff(to.along_dm) + to.offset_dm)
 }
 
 /// The walking distance from the searched origin to a target, from a finished search.
@@ -212,17 +216,17 @@ pub fn reach_target(
     graph: &WalkGraph,
     state: &SearchState,
     origin: &Placed,
-    target: &[Snap],
+    target: &Snap,
 ) -> Option<Reached> {
-    reach_snaps(graph, state, origin, target.iter().map(Snap::at))
+    reach_snap(graph, state, origin, target.at())
 }
 
-/// [`reach_target`] for a target given by where it meets its edges.
-pub fn reach_snaps(
+/// [`reach_target`] for a target given by where it meets its edge.
+pub fn reach_snap(
     graph: &WalkGraph,
     state: &SearchState,
     origin: &Placed,
-    target: impl IntoIterator<Item = SnapAt>,
+    target: SnapAt,
 ) -> Option<Reached> {
     let mut best: Option<Reached> = None;
     let mut offer = |dist_dm: u32, via: Via| {
@@ -230,24 +234,19 @@ pub fn reach_snaps(
             best = Some(Reached { dist_dm, via });
         }
     };
-    for (t, snap) in target.into_iter().enumerate() {
-        let e = graph.edge(snap.edge);
-        for (node, part) in [
-            (e.a, snap.along_dm),
-            (e.b, e.length_dm.saturating_sub(snap.along_dm)),
-        ] {
-            let (d, leg) = state.dist_before(node, e.private);
-            if d < UNREACHED {
-                let total = d.saturating_add(part).saturating_add(snap.offset_dm);
-                offer(total, Via::Node { node, leg, snap: t });
-            }
+    let e = graph.edge(target.edge);
+    for (node, part) in [
+        (e.a, target.along_dm),
+        (e.b, e.length_dm.saturating_sub(target.along_dm)),
+    ] {
+        let (d, leg) = state.dist_before(node, e.private);
+        if d < UNREACHED {
+            let total = d.saturating_add(part).saturating_add(target.offset_dm);
+            offer(total, Via::Node { node, leg });
         }
-        for (o, from) in origin.snaps.iter().enumerate() {
-            if from.edge == snap.edge {
-                let total = from.offset_dm + from.along_dm.abs_diff(snap.along_dm) + snap.offset_dm;
-                offer(total, Via::SameEdge { origin: o, snap: t });
-            }
-        }
+    }
+    if let Some(direct) = along_one_edge(&origin.snap.at(), &target) {
+        offer(direct, Via::SameEdge);
     }
     best
 }
@@ -265,18 +264,13 @@ pub fn nearest_sites(
     wanted: impl Fn(usize) -> bool,
 ) -> Vec<(usize, Reached)> {
     let mut best: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
-    // Sites on the origin's own edges may be reached directly along them.
-    for (i, placed) in targets.sites.iter().enumerate() {
-        let Some(placed) = placed else { continue };
-        if !wanted(i) {
-            continue;
-        }
-        for s in &placed.snaps {
-            for o in origin.snaps.iter().filter(|o| o.edge == s.edge) {
-                let d = o.offset_dm + o.along_dm.abs_diff(s.along_dm) + s.offset_dm;
-                let entry = best.entry(i).or_insert(UNREACHED);
-                *entry = (*entry).min(d);
-            }
+    // Sites on the origin's own edge may be reached directly along it.
+    for &(i, s) in targets.sites_on(origin.snap.edge) {
+        if wanted(i as usize)
+            && let Some(d) = along_one_edge(&origin.snap.at(), &s.at())
+        {
+            let entry = best.entry(i as usize).or_insert(UNREACHED);
+            *entry = (*entry).min(d);
         }
     }
     let kth = |best: &std::collections::BTreeMap<usize, u32>| {
@@ -314,7 +308,7 @@ pub fn nearest_sites(
         .keys()
         .filter_map(|&i| {
             let placed = targets.sites[i].as_ref()?;
-            let r = reach_target(graph, state, origin, &placed.snaps)?;
+            let r = reach_target(graph, state, origin, &placed.snap)?;
             (r.dist_dm <= budget_dm).then_some((i, r))
         })
         .collect();

@@ -1,6 +1,7 @@
-//! The route of a walk, as a polyline in local metres: from the origin to its snap,
-//! part of the snapped edge, whole edges back along the search's predecessors, part
-//! of the target's edge, and on to the target.
+//! The route of a walk, as a polyline in local metres: from the origin along its
+//! access segment to its access point, part of that edge, whole edges back along the
+//! search's predecessors, part of the target's edge, and along the target's access
+//! segment to the target. Every metre of it is on an edge or an access segment.
 
 use super::search::SearchState;
 use super::{Placed, Reached, Via};
@@ -66,48 +67,37 @@ fn node_along(graph: &WalkGraph, edge: EdgeId, node: NodeId) -> u32 {
     if node == e.a { 0 } else { e.length_dm }
 }
 
-/// The route from `origin` to a target reached as `reached`, its snaps `target`, its
-/// position `to`.
+/// The route from `origin` to a target reached as `reached`, its access point
+/// `target`, its position `to`.
 pub fn route(
     graph: &WalkGraph,
     state: &SearchState,
     origin: &Placed,
-    target: &[Snap],
+    target: &Snap,
     to: [f64; 2],
     reached: &Reached,
 ) -> Vec<[f64; 2]> {
+    let from = &origin.snap;
     let mut line = vec![origin.point];
+    extend(&mut line, [from.point]);
     match reached.via {
-        Via::SameEdge { origin: o, snap } => {
-            let (from, into) = (&origin.snaps[o], &target[snap]);
-            extend(&mut line, [from.point]);
+        Via::SameEdge => {
             extend(
                 &mut line,
-                part(graph, from.edge, from.along_dm, into.along_dm),
+                part(graph, from.edge, from.along_dm, target.along_dm),
             );
-            extend(&mut line, [into.point, to]);
         }
-        Via::Node { node, leg, snap } => {
+        Via::Node { node, leg } => {
             // Edges from the target's node back to a seed.
             let mut edges: Vec<(EdgeId, NodeId)> = Vec::new();
             let (mut n, mut l) = (node, leg);
-            let mut seed_source = 0usize;
             for _ in 0..graph.node_count().max(1) {
                 let pred = state.pred(n, l);
-                match pred.edge {
-                    Some(edge) => {
-                        edges.push((edge, n));
-                        n = NodeId::from_index(pred.node as usize);
-                        l = pred.leg;
-                    }
-                    None => {
-                        seed_source = pred.node as usize;
-                        break;
-                    }
-                }
+                let Some(edge) = pred.edge else { break };
+                edges.push((edge, n));
+                n = NodeId::from_index(pred.node as usize);
+                l = pred.leg;
             }
-            let from = &origin.snaps[seed_source.min(origin.snaps.len() - 1)];
-            extend(&mut line, [from.point]);
             extend(
                 &mut line,
                 part(
@@ -130,18 +120,17 @@ pub fn route(
                     ),
                 );
             }
-            let into = &target[snap];
             extend(
                 &mut line,
                 part(
                     graph,
-                    into.edge,
-                    node_along(graph, into.edge, node),
-                    into.along_dm,
+                    target.edge,
+                    node_along(graph, target.edge, node),
+                    target.along_dm,
                 ),
             );
-            extend(&mut line, [into.point, to]);
         }
     }
+    extend(&mut line, [target.point, to]);
     line
 }

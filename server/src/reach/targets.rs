@@ -32,7 +32,7 @@ pub struct Targets {
     pub buildings: Vec<Option<Placed>>,
     /// Sites reached through each node.
     access: Vec<Vec<Access>>,
-    /// Sites snapped to each edge, with the snap.
+    /// Sites whose access point is on each edge, with it.
     on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>>,
     /// The placed buildings' and sites' points, to find those a budget may reach.
     building_points: RTree<GeomWithData<[f64; 2], usize>>,
@@ -64,7 +64,7 @@ impl Targets {
         let mut on_edge: std::collections::HashMap<EdgeId, Vec<(u32, Snap)>> =
             std::collections::HashMap::new();
         for (i, placed) in sites.iter().enumerate() {
-            for snap in placed.iter().flat_map(|p| &p.snaps) {
+            if let Some(snap) = placed.as_ref().map(|p| &p.snap) {
                 on_edge
                     .entry(snap.edge)
                     .or_default()
@@ -108,7 +108,7 @@ impl Targets {
             .map(|g| g.data)
     }
 
-    /// Sites snapped to `edge`.
+    /// Sites whose access point is on `edge`.
     pub fn sites_on(&self, edge: EdgeId) -> &[(u32, Snap)] {
         self.on_edge.get(&edge).map_or(&[], Vec::as_slice)
     }
