@@ -100,7 +100,14 @@ fn gap_population_equals_the_uncovered_population_counted_building_by_building()
     let population = coverage::populations(ds);
     let covered = field_covered(&mask);
     for resolution in [h3o::Resolution::Eleven, h3o::Resolution::Nine] {
-        let gaps = coverage::gaps(&points, &population, &covered, resolution);
+        let near = vec![false; points.len()];
+        let demand = coverage::Demand {
+            points: &points,
+            population: &population,
+            covered: &covered,
+            near_in_a_line: &near,
+        };
+        let gaps = coverage::gaps(&demand, resolution);
         let total: u64 = gaps.iter().map(|g| g.population).sum();
         assert_eq!(total, people(&brute, false), "{resolution:?}");
         assert!(gaps.windows(2).all(|w| w[0].population >= w[1].population));
@@ -111,6 +118,53 @@ fn gap_population_equals_the_uncovered_population_counted_building_by_building()
         cells.dedup();
         assert_eq!(cells.len(), n);
     }
+}
+
+#[test]
+fn gaps_count_the_people_a_path_rather_than_a_station_would_cover() {
+    // Brute force: uncovered buildings with a service point within 300 m in a
+    // straight line, from every building to every site.
+    let ds = DEMO.store.dataset();
+    let mask = mask();
+    let covered = brute_force_covered(&DEMO.targets, &mask);
+    let population = coverage::populations(ds);
+    let project = |p: geo::Point<f64>| DEMO.indexes.projection.project_xy(p.x(), p.y());
+    let sites: Vec<(f64, f64)> = ds
+        .sites
+        .iter()
+        .zip(&mask)
+        .filter(|(_, m)| **m)
+        .map(|(s, _)| project(s.geometry))
+        .collect();
+    let mut want = 0u64;
+    for (b, building) in ds.buildings.iter().enumerate() {
+        let Some((x, y)) = building.geometry.centroid().map(project) else {
+            continue;
+        };
+        let near = sites
+            .iter()
+            .any(|&(sx, sy)| (sx - x).powi(2) + (sy - y).powi(2) <= 300.0 * 300.0);
+        if !covered[b] && near {
+            want += u64::from(population[b]);
+        }
+    }
+    let answer = request("GET", "/api/v1/coverage/gaps?preset=gb50180_5min", "");
+    let got: u64 = answer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["properties"]["detour_excluded_population"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    println!(
+        "detour-excluded: {got} of {} uncovered",
+        people(&covered, false)
+    );
+    assert_eq!(got, want);
+    assert!(got > 0 && got < people(&covered, false));
 }
 
 #[test]
@@ -209,13 +263,20 @@ fn what_if_matches_a_full_recomputation_with_the_changed_sites() {
 
 /// POSTs `body` to `uri` on the demo and returns the JSON answer.
 fn post(uri: &str, body: &str) -> serde_json::Value {
+    request("POST", uri, body)
+}
+
+/// A request to the demo and its JSON answer.
+fn request(method: &str, uri: &str, body: &str) -> serde_json::Value {
     use tower::ServiceExt;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let request = axum::http::Request::post(uri)
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
             .header("content-type", "application/json")
             .body(axum::body::Body::from(body.to_owned()))
             .unwrap();

@@ -87,6 +87,10 @@ export interface NearSite {
   open_now: boolean | null;
   walk_m: number;
   walk_min: number;
+  /** The straight line from the point to the site, metres. */
+  straight_m?: number;
+  /** walk_m ÷ straight_m, absent within a metre. */
+  detour_ratio?: number;
   route: LineString;
   navigate: { gcj02: [number, number]; bd09: [number, number] } | null;
 }
@@ -351,8 +355,33 @@ export class Api {
 }
 
 /** The console's calls (admin role). */
+/** A near-miss of the walking network, as `/api/v1/network/issues` lists it. */
+export interface NetworkIssue {
+  kind: 'dead_end' | 'crossing';
+  kind_zh: string;
+  gap_m: number;
+  /** For a dead end: the nearest point of the edge it misses. */
+  to?: [number, number];
+  edges: [string, string];
+  osm_ways?: number[];
+  joined: boolean;
+}
+
+export interface NetworkIssues {
+  type: 'FeatureCollection';
+  features: Feature<Point, NetworkIssue>[];
+  reported_within_m: number;
+  join_gaps_m: number;
+  network: string;
+}
+
 export class AdminApi {
   constructor(private readonly api: Api) {}
+
+  /** The walking network's near-misses, for the administrator to fix in the data. */
+  networkIssues(): Promise<NetworkIssues> {
+    return this.api.json('/api/v1/network/issues');
+  }
 
   records(layer: string, q: string, limit = 50): Promise<{ total: number; items: AdminRecord[] }> {
     const query = new URLSearchParams({ limit: String(limit) });

@@ -1,12 +1,13 @@
 // The data administrator's console (admin role): the layers as searchable tables,
 // a site placed by a click or moved by dragging its marker, attributes edited with
 // the server's reasons in Chinese, a file uploaded and its dry run reviewed before
-// committing, sites waiting for a place, the audit log with revert, and the whole
-// dataset exported. Everything is built with DOM nodes (never innerHTML).
+// committing, sites waiting for a place, the walking network's near-misses on the
+// map and in a list, the audit log with revert, and the whole dataset exported.
+// Everything is built with DOM nodes (never innerHTML).
 
 import * as maplibregl from 'maplibre-gl';
 
-import { AdminApi, type AdminRecord, type Api, ApiProblem } from './api';
+import { AdminApi, type AdminRecord, type Api, ApiProblem, type NetworkIssues } from './api';
 import { t } from './i18n';
 import { el } from './panel';
 
@@ -97,10 +98,12 @@ export class ConsoleView {
       void this.list();
       void this.unplaced();
       void this.audit();
+      void this.networkIssues();
     } else {
       this.marker?.remove();
       this.marker = null;
       this.placing = null;
+      showIssues(this.map, null);
     }
   }
 
@@ -245,6 +248,28 @@ export class ConsoleView {
     }
   }
 
+  /** The network's near-misses: drawn on the map, listed largest gap first. */
+  async networkIssues(): Promise<void> {
+    const issues = await this.admin.networkIssues().catch(() => null);
+    showIssues(this.map, issues);
+    if (!issues) return;
+    const sorted = [...issues.features].sort((a, b) => b.properties.gap_m - a.properties.gap_m);
+    const items = sorted.slice(0, 200).map((f) => {
+      const p = f.properties;
+      const where = el('button', { type: 'button', class: 'link-button' }, t('定位'));
+      where.addEventListener('click', () => this.map.flyTo({ center: f.geometry.coordinates as [number, number], zoom: 19 }));
+      const ways = p.osm_ways?.length ? t('（OSM 路线 {ids}）', { ids: p.osm_ways.join('、') }) : '';
+      const text =
+        p.kind === 'dead_end' ? t('断头路未接：差 {m} 米', { m: p.gap_m.toFixed(1) }) : t('交叉未连接');
+      return el('li', {}, `${text}${p.joined ? t('（已自动连接）') : ''}${ways} `, where);
+    });
+    const summary = t('共 {n} 处（数据文件 {file}）', { n: issues.features.length, file: issues.network });
+    this.part('network-issues').replaceChildren(
+      el('p', { class: 'hint' }, issues.features.length ? summary : t('未发现路网问题。')),
+      items.length ? el('ul', {}, ...items) : '',
+    );
+  }
+
   async audit(): Promise<void> {
     const entries = await this.admin.audit().catch(() => []);
     const rows = entries.map((e) => {
@@ -273,4 +298,31 @@ export class ConsoleView {
 function problemLines(error: unknown): string[] {
   if (!(error instanceof ApiProblem)) return [String(error)];
   return error.reasons.length ? error.reasons : [error.detail || error.title || t('请求失败')];
+}
+
+const ISSUES = 'network-issues';
+
+/** Draws the near-misses (or removes them when `issues` is null): dead ends orange,
+ * unnoded crossings purple, with the gap a dead end leaves as a short line. */
+function showIssues(map: maplibregl.Map, issues: NetworkIssues | null): void {
+  for (const id of [`${ISSUES}-points`, `${ISSUES}-gaps`]) if (map.getLayer(id)) map.removeLayer(id);
+  if (map.getSource(ISSUES)) map.removeSource(ISSUES);
+  if (!issues) return;
+  const gaps = issues.features.flatMap((f) =>
+    f.properties.to ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'LineString' as const, coordinates: [f.geometry.coordinates, f.properties.to] } }] : [],
+  );
+  map.addSource(ISSUES, { type: 'geojson', data: { type: 'FeatureCollection', features: [...issues.features, ...gaps] } });
+  map.addLayer({ id: `${ISSUES}-gaps`, type: 'line', source: ISSUES, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#e8590c', 'line-width': 3 } });
+  map.addLayer({
+    id: `${ISSUES}-points`,
+    type: 'circle',
+    source: ISSUES,
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 18, 8],
+      'circle-color': ['match', ['get', 'kind'], 'crossing', '#7048e8', '#e8590c'],
+      'circle-stroke-color': '#fff',
+      'circle-stroke-width': 1.5,
+    },
+  });
 }

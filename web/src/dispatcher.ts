@@ -9,7 +9,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Api, DispatchSite } from './api';
 import type { Overlays } from './overlays';
 import { el, renderLocated, renderMessage, telLink } from './panel';
-import { distanceText, minutesText } from './resident';
+import { distanceText, minutesText } from './walktext';
 import { t } from './i18n';
 
 export interface DispatcherElements {

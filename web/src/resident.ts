@@ -8,6 +8,7 @@ import type { LngLatBoundsLike, Map as MapLibreMap } from 'maplibre-gl';
 
 import { type Api, ApiProblem, type NearSite, type Place } from './api';
 import { describeHours } from './hours';
+import { detourNote, distanceText, minutesText } from './walktext';
 import { NAV_APPS, navigationUrl } from './navigate';
 import type { Overlays } from './overlays';
 import { el, renderLocated, renderMessage, telLink } from './panel';
@@ -24,16 +25,6 @@ export interface ResidentOptions {
   kindLabels: Map<string, string>;
   /** Offer 导航 links to AMap, Baidu and Tencent. */
   navigationApps: boolean;
-}
-
-/** Whole minutes as residents read them, at least 1. */
-export function minutesText(walkMin: number): string {
-  return t('{n} 分钟', { n: Math.max(1, Math.round(walkMin)) });
-}
-
-/** Metres under a kilometre, else kilometres to one decimal. */
-export function distanceText(walkM: number): string {
-  return walkM < 1000 ? t('{n} 米', { n: Math.round(walkM) }) : t('{n} 公里', { n: (walkM / 1000).toFixed(1) });
 }
 
 function row(label: string, ...value: (Node | string | null)[]): HTMLElement {
@@ -173,6 +164,7 @@ export class ResidentView {
     const open =
       site.open_now === null ? null : el('span', { class: `open ${site.open_now ? 'open-yes' : 'open-no'}` }, site.open_now ? t('开放中') : t('未开放'));
     const hours = describeHours(site.hours);
+    const detour = detourNote(site.walk_m, site.straight_m);
     const nav = this.options.navigationApps
       ? NAV_APPS.flatMap(({ app, label }) => {
           const href = navigationUrl(app, site);
@@ -184,6 +176,7 @@ export class ResidentView {
       { class: 'site-card', tabindex: '0', 'data-site': site.id },
       el('h3', {}, site.name),
       el('div', { class: 'walk' }, el('strong', {}, minutesText(site.walk_min)), t(' · 步行 {d} ', { d: distanceText(site.walk_m) }), open),
+      detour ? el('p', { class: 'detour' }, detour) : null,
       row(t('类型'), this.options.kindLabels.get(site.kind) ?? site.kind),
       site.address ? row(t('地址'), site.address) : null,
       site.host ? row(t('承办'), site.host) : null,

@@ -22,43 +22,58 @@ pub struct Gap {
     pub area: MultiPolygon<f64>,
     pub population: u64,
     pub buildings: u32,
+    /// People of the gap within the budget of a service point in a straight line but
+    /// not on foot: what they lack is a path, not a station.
+    pub detour_excluded: u64,
 }
 
-/// The gaps among buildings at `points` (WGS-84 lon/lat centroids), with their
-/// `population` and `covered` flags, at `resolution` (at most 11), largest
-/// population first (ties by first cell).
-pub fn gaps(
-    points: &[Option<[f64; 2]>],
-    population: &[u32],
-    covered: &[bool],
-    resolution: Resolution,
-) -> Vec<Gap> {
-    // People and buildings per gap cell.
-    let mut cells: BTreeMap<CellIndex, (u64, u32)> = BTreeMap::new();
-    for (b, point) in points.iter().enumerate() {
+/// The buildings gaps are found among, one entry each.
+#[derive(Debug, Clone, Copy)]
+pub struct Demand<'a> {
+    /// Centroids, WGS-84 lon/lat.
+    pub points: &'a [Option<[f64; 2]>],
+    pub population: &'a [u32],
+    pub covered: &'a [bool],
+    /// Within the budget of a service point in a straight line.
+    pub near_in_a_line: &'a [bool],
+}
+
+/// The gaps among `demand`'s uncovered buildings at `resolution` (at most 11),
+/// largest population first (ties by first cell).
+pub fn gaps(demand: &Demand, resolution: Resolution) -> Vec<Gap> {
+    // People, buildings and people near in a straight line per gap cell.
+    let mut cells: BTreeMap<CellIndex, (u64, u32, u64)> = BTreeMap::new();
+    for (b, point) in demand.points.iter().enumerate() {
         let Some([lon, lat]) = *point else { continue };
-        if covered[b] || population[b] == 0 {
+        let people = demand.population[b];
+        if demand.covered[b] || people == 0 {
             continue;
         }
         let Ok(at) = LatLng::new(lat, lon) else {
             continue;
         };
         let entry = cells.entry(at.to_cell(resolution)).or_default();
-        entry.0 += u64::from(population[b]);
+        entry.0 += u64::from(people);
         entry.1 += 1;
+        if demand.near_in_a_line[b] {
+            entry.2 += u64::from(people);
+        }
     }
     let mut found: Vec<Gap> = components(&cells.keys().copied().collect())
         .into_iter()
         .map(|group| {
-            let (population, buildings) = group
+            let (population, buildings, detour_excluded) = group
                 .iter()
                 .map(|c| cells[c])
-                .fold((0, 0), |(p, n), (cp, cn)| (p + cp, n + cn));
+                .fold((0, 0, 0), |(p, n, d), (cp, cn, cd)| {
+                    (p + cp, n + cn, d + cd)
+                });
             Gap {
                 area: dissolve(&group),
                 cells: group,
                 population,
                 buildings,
+                detour_excluded,
             }
         })
         .collect();

@@ -19,7 +19,7 @@ mod whatif;
 pub use areas::{Area, Areas, Level, NONE};
 pub use catchments::{Catchment, CatchmentRules, catchments};
 pub use cover::{Reached, reached_from, reached_from_buildings};
-pub use gaps::{GAP_RESOLUTION, Gap, dissolve, gaps, hexagon};
+pub use gaps::{Demand, GAP_RESOLUTION, Gap, dissolve, gaps, hexagon};
 pub use suggest::{
     Instance, Pick, Suggested, covering_instance, greedy_with_swap, node_candidates,
 };

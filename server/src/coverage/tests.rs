@@ -173,7 +173,15 @@ fn adjacent_gap_cells_dissolve_into_one_polygon_with_their_people() {
     let population: Vec<u32> = (0..ring.len()).map(|_| 10).chain([7, 100, 0]).collect();
     let mut covered = vec![false; points.len()];
     covered[ring.len() + 1] = true;
-    let found = gaps(&points, &population, &covered, GAP_RESOLUTION);
+    // The two middle buildings of the ring are near a service point in a straight line.
+    let near: Vec<bool> = (0..points.len()).map(|b| b == 1 || b == 2).collect();
+    let demand = Demand {
+        points: &points,
+        population: &population,
+        covered: &covered,
+        near_in_a_line: &near,
+    };
+    let found = gaps(&demand, GAP_RESOLUTION);
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].population, 70);
     assert_eq!(found[0].cells.len(), 7);
@@ -181,8 +189,10 @@ fn adjacent_gap_cells_dissolve_into_one_polygon_with_their_people() {
     assert!(found[0].area.0[0].interiors().is_empty());
     let one = gaps::hexagon(centre).unsigned_area();
     assert!((found[0].area.unsigned_area() / one - 7.0).abs() < 1e-3);
+    assert_eq!(found[0].detour_excluded, 20);
     assert_eq!((found[1].population, found[1].buildings), (7, 1));
-    let parents = gaps(&points, &population, &covered, h3o::Resolution::Seven);
+    assert_eq!(found[1].detour_excluded, 0);
+    let parents = gaps(&demand, h3o::Resolution::Seven);
     let total: u64 = parents.iter().map(|g| g.population).sum();
     assert_eq!(total, 77);
 }

@@ -196,6 +196,57 @@ pub fn covered(state: &AppState, budget: &Budget) -> Covered {
     }
 }
 
+/// For each building, whether it is uncovered yet within the budget of a service
+/// point in a straight line.
+pub(super) fn near_in_a_line(state: &AppState, c: &Covered, budget: &Budget) -> Vec<bool> {
+    let budget_m = f64::from(budget.budget_dm()) / 10.0;
+    let ds = state.store.dataset();
+    ds.buildings
+        .iter()
+        .zip(&c.covered)
+        .map(|(b, &covered)| {
+            !covered
+                && b.geometry.centroid().is_some_and(|p| {
+                    let (x, y) = state.indexes.projection.project_xy(p.x(), p.y());
+                    state
+                        .targets
+                        .sites_near([x, y], budget_m)
+                        .any(|i| c.service_point[i])
+                })
+        })
+        .collect()
+}
+
+/// The near-miss of the walking network nearest a gap (from its centroid), if any.
+fn nearest_issue(state: &AppState, area: &geo::MultiPolygon<f64>) -> Value {
+    let Some(centre) = area.centroid() else {
+        return Value::Null;
+    };
+    let (x, y) = state.indexes.projection.project_xy(centre.x(), centre.y());
+    let distance = |p: [f64; 2]| ((p[0] - x).powi(2) + (p[1] - y).powi(2)).sqrt();
+    state
+        .gaps
+        .gaps
+        .iter()
+        .min_by(|a, b| distance(a.at).total_cmp(&distance(b.at)))
+        .map_or(Value::Null, |g| {
+            let at = state
+                .indexes
+                .projection
+                .unproject(g.at[0], g.at[1])
+                .rounded7();
+            json!({
+                "kind": match g.kind {
+                    crate::network::GapKind::DeadEnd => "dead_end",
+                    crate::network::GapKind::Crossing => "crossing",
+                },
+                "gap_m": (g.gap_m * 100.0).round() / 100.0,
+                "distance_m": distance(g.at).round(),
+                "at": [at.lon(), at.lat()],
+            })
+        })
+}
+
 /// Each building's centroid, lon/lat.
 pub fn centroids(ds: &crate::store::Dataset) -> Vec<Option<[f64; 2]>> {
     ds.buildings
@@ -374,7 +425,14 @@ pub async fn gaps(
             let c = covered(&s, &budget);
             let points = centroids(ds);
             let population = coverage::populations(ds);
-            let found = coverage::gaps(&points, &population, &c.covered, query.resolution);
+            let near = near_in_a_line(&s, &c, &budget);
+            let demand = coverage::Demand {
+                points: &points,
+                population: &population,
+                covered: &c.covered,
+                near_in_a_line: &near,
+            };
+            let found = coverage::gaps(&demand, query.resolution);
             let uncovered: u64 = population
                 .iter()
                 .zip(&c.covered)
@@ -394,6 +452,8 @@ pub async fn gaps(
                             "buildings": g.buildings,
                             "cells": g.cells.len(),
                             "resolution": u8::from(query.resolution),
+                            "detour_excluded_population": g.detour_excluded,
+                            "nearest_network_issue": nearest_issue(&s, &g.area),
                         },
                     })
                 })
@@ -404,6 +464,7 @@ pub async fn gaps(
                 "uncovered_population": uncovered,
                 "resolution": u8::from(query.resolution),
                 "cells": "a cell is a gap when it holds an uncovered building with residents; cells without buildings are no_population, never a gap",
+                "detour_excluded": "people within the budget of a service point in a straight line but not on foot: a path is missing, not a station",
             })
         })
         .await?;

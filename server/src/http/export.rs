@@ -157,10 +157,15 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
         ),
         coverage_layer(state, &c, Level::Grid, "grids_coverage", &grids),
     ];
+    let points = centroids(ds);
+    let near = super::coverage::near_in_a_line(state, &c, budget);
     let found = coverage::gaps(
-        &centroids(ds),
-        &population,
-        &c.covered,
+        &coverage::Demand {
+            points: &points,
+            population: &population,
+            covered: &c.covered,
+            near_in_a_line: &near,
+        },
         coverage::GAP_RESOLUTION,
     );
     out.push(Layer {
@@ -173,6 +178,7 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
             ("population", Kind::Integer),
             ("buildings", Kind::Integer),
             ("cells", Kind::Integer),
+            ("detour_excluded_population", Kind::Integer),
         ]),
         rows: found
             .iter()
@@ -185,6 +191,7 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
                         integer(g.population),
                         integer(g.buildings),
                         integer(g.cells.len()),
+                        integer(g.detour_excluded),
                     ],
                 )
             })
