@@ -1,6 +1,6 @@
 //! The OpenStreetMap import and the walking search on a real extract, central São
 //! Paulo (`fixtures/sao_paulo/`), against an independent reference written by
-//! `scripts/sao_paulo_reference.py`: pyosmium reads the file, the pedestrian filter is
+//! `scripts/walk_reference.py`: pyosmium reads the file, the pedestrian filter is
 //! written again from the README, every OSM segment is its own edge with a WGS-84
 //! geodesic length, and networkx searches an explicit (node, leg) graph.
 

@@ -29,6 +29,11 @@ impl EdgeId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The edge at position `i` of a graph's edge arrays.
+    pub(crate) fn from_index(i: usize) -> Self {
+        Self(i as u32)
+    }
 }
 
 /// One direction of an edge, as stored in a node's adjacency.

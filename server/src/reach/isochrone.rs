@@ -85,13 +85,15 @@ pub fn contours(
         return empty();
     }
     let mut values = vec![-UNREACHED_VALUE; nx * ny];
+    // Each grid point's access edge (u32::MAX: none, or not looked at).
+    let mut edges = vec![u32::MAX; nx * ny];
     let raster = Raster {
         first,
         nx,
         cell,
         max_budget,
     };
-    let fill = |rows: std::ops::Range<usize>, chunk: &mut [f64]| {
+    let fill = |rows: std::ops::Range<usize>, chunk: (&mut [f64], &mut [u32])| {
         raster.fill(graph, reach, state, origin, rows, chunk);
     };
     // Large grids are shared among the cores, in bands of rows.
@@ -103,14 +105,17 @@ pub fn contours(
     };
     let band_rows = ny.div_ceil(threads);
     std::thread::scope(|scope| {
-        let mut chunks = values.chunks_mut(band_rows * nx).enumerate();
+        let mut chunks = values
+            .chunks_mut(band_rows * nx)
+            .zip(edges.chunks_mut(band_rows * nx))
+            .enumerate();
         let first = chunks.next();
         for (c, chunk) in chunks {
-            let rows = c * band_rows..c * band_rows + chunk.len() / nx;
+            let rows = c * band_rows..c * band_rows + chunk.0.len() / nx;
             scope.spawn(move || fill(rows, chunk));
         }
         if let Some((_, chunk)) = first {
-            fill(0..chunk.len() / nx, chunk);
+            fill(0..chunk.0.len() / nx, chunk);
         }
     });
     let mut grid = Grid {
@@ -120,7 +125,7 @@ pub fn contours(
         cell_m,
         values,
     };
-    grid.burn_in_network(graph, reach, state, origin, (cell, max_budget));
+    grid.burn_in_network(graph, state, origin, &edges, max_budget);
 
     // Each budget traced in the part of the grid its circle covers and simplified, on
     // its own thread when the grid is large.
@@ -224,12 +229,12 @@ impl Grid {
     fn burn_in_network(
         &mut self,
         graph: &WalkGraph,
-        reach: &Reach,
         state: &SearchState,
         origin: &Placed,
-        (cell, max_budget): (CellSize, f64),
+        access_edges: &[u32],
+        max_budget: f64,
     ) {
-        let step_dm = ((self.cell_m * 10.0) as u32 / 4).max(1);
+        let step_dm = ((self.cell_m * 10.0) as u32 / 2).max(1);
         let mut seen = std::collections::HashSet::new();
         let edges = state
             .touched()
@@ -259,13 +264,12 @@ impl Grid {
                     let q = point_along(points, f64::from(at.along_dm) / 10.0);
                     let value = -f64::from(r.dist_dm) / 10.0;
                     for g in self.cell_corners(q) {
-                        let lattice = [self.first[0] + g[0] as i64, self.first[1] + g[1] as i64];
-                        if reach
-                            .lattice_snap(graph, cell, lattice)
-                            .is_some_and(|s| meets(s.edge))
+                        let at = g[1] * self.nx + g[0];
+                        let own = access_edges[at];
+                        if own != u32::MAX
+                            && meets(crate::network::EdgeId::from_index(own as usize))
                         {
-                            let v = &mut self.values[g[1] * self.nx + g[0]];
-                            *v = v.max(value);
+                            self.values[at] = self.values[at].max(value);
                         }
                     }
                 }
@@ -320,7 +324,7 @@ struct Raster {
 
 impl Raster {
     /// Walking distances (negated, metres) of the grid points of `rows` into `chunk`,
-    /// which holds those rows.
+    /// which holds those rows, and their access edges into `edges`.
     fn fill(
         &self,
         graph: &WalkGraph,
@@ -328,7 +332,7 @@ impl Raster {
         state: &SearchState,
         origin: &Placed,
         rows: std::ops::Range<usize>,
-        chunk: &mut [f64],
+        (chunk, edges): (&mut [f64], &mut [u32]),
     ) {
         let cell_m = self.cell.metres();
         let reach_2 = self.max_budget * self.max_budget;
@@ -345,8 +349,10 @@ impl Raster {
                 let Some(snap) = reach.lattice_snap(graph, self.cell, [g_x, g_y]) else {
                     continue;
                 };
+                let at = (j - rows.start) * self.nx + i;
+                edges[at] = snap.edge.index() as u32;
                 if let Some(dist_dm) = ends.distance_dm(graph, state, origin, snap) {
-                    chunk[(j - rows.start) * self.nx + i] = -f64::from(dist_dm) / 10.0;
+                    chunk[at] = -f64::from(dist_dm) / 10.0;
                 }
             }
         }
