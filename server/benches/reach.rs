@@ -260,6 +260,10 @@ fn demo_service(c: &mut Criterion) {
             black_box(Reach::for_places(&graph, SNAP_RADIUS_M, &places))
         })
     });
+    c.bench_function("find the demo network's near-misses", |b| {
+        let graph = WalkGraph::from_network(&ds.network, &idx.projection);
+        b.iter(|| black_box(redgrid::network::near_misses(&graph, 2.0)))
+    });
     let state = redgrid::state_for_dir(&dir, Profile::Internal, Default::default()).unwrap();
     let app = redgrid::app(state);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,7 +1,8 @@
-//! Snapping points to the walking network, and the walking distance between two
-//! points: the minimum over their candidate snaps of origin offset + network distance
-//! between the snap points + destination offset, every part counted in full, edges
-//! walked part-way from the snap point to either end.
+//! Snapping points to the walking network — each edge's nearest point to a point, in
+//! an R-tree of segments — and the walking distance between two snap points: origin
+//! offset + network distance between them + destination offset, every part counted
+//! in full, edges walked part-way from a snap point to either end. Which snap is a
+//! point's access point is the engine's rule (`reach::Reach::access`).
 
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line as RLine};
@@ -274,22 +275,17 @@ fn snap_on(graph: &WalkGraph, seg: &Segment, p: [f64; 2]) -> (Snap, f64) {
     (snap, offset)
 }
 
-/// Search sources for a point's snaps: each reaches both ends of its edge.
-pub fn sources(graph: &WalkGraph, snaps: &[Snap]) -> Vec<(NodeId, u32)> {
-    snaps
-        .iter()
-        .flat_map(|s| {
-            let e = graph.edge(s.edge);
-            [
-                (e.a, s.offset_dm.saturating_add(s.along_dm)),
-                (
-                    e.b,
-                    s.offset_dm
-                        .saturating_add(e.length_dm.saturating_sub(s.along_dm)),
-                ),
-            ]
-        })
-        .collect()
+/// Search sources for a snap: it reaches both ends of its edge.
+pub fn sources(graph: &WalkGraph, s: &Snap) -> [(NodeId, u32); 2] {
+    let e = graph.edge(s.edge);
+    [
+        (e.a, s.offset_dm.saturating_add(s.along_dm)),
+        (
+            e.b,
+            s.offset_dm
+                .saturating_add(e.length_dm.saturating_sub(s.along_dm)),
+        ),
+    ]
 }
 
 /// Walking distance, decimetres, between two points given by their snaps, within
@@ -297,29 +293,25 @@ pub fn sources(graph: &WalkGraph, snaps: &[Snap]) -> Vec<(NodeId, u32)> {
 /// walkable: they carry the first and last leg).
 pub fn walk_distance(
     graph: &WalkGraph,
-    from: &[Snap],
-    to: &[Snap],
+    from: &Snap,
+    to: &Snap,
     budget_dm: u32,
     allow: impl Fn(&EdgeInfo) -> bool,
 ) -> Option<u32> {
     let dist = distances(graph, &sources(graph, from), budget_dm, allow);
-    let via_network = to.iter().filter_map(|t| {
-        let e = graph.edge(t.edge);
-        let to_a = dist[e.a.index()].checked_add(t.along_dm);
-        let to_b = dist[e.b.index()].checked_add(e.length_dm.saturating_sub(t.along_dm));
-        [to_a, to_b]
-            .into_iter()
-            .flatten()
-            .filter(|&d| d < UNREACHED)
-            .min()
-            .map(|d| d.saturating_add(t.offset_dm))
-    });
-    let same_edge = from.iter().flat_map(|f| {
-        to.iter()
-            .filter(move |t| t.edge == f.edge)
-            .map(move |t| f.offset_dm + f.along_dm.abs_diff(t.along_dm) + t.offset_dm)
-    });
+    let e = graph.edge(to.edge);
+    let to_a = dist[e.a.index()].checked_add(to.along_dm);
+    let to_b = dist[e.b.index()].checked_add(e.length_dm.saturating_sub(to.along_dm));
+    let via_network = [to_a, to_b]
+        .into_iter()
+        .flatten()
+        .filter(|&d| d < UNREACHED)
+        .min()
+        .map(|d| d.saturating_add(to.offset_dm));
+    let same_edge = (from.edge == to.edge)
+        .then(|| from.offset_dm + from.along_dm.abs_diff(to.along_dm) + to.offset_dm);
     via_network
+        .into_iter()
         .chain(same_edge)
         .filter(|&d| d <= budget_dm)
         .min()
@@ -495,8 +487,16 @@ mod tests {
                         "{s:?} vs {b:?}"
                     );
                 }
-                let ours = walk_distance(&g, &sp, &sq, UNREACHED - 1, |_| true);
-                let oracle = brute_distance(&g, &bp, &bq);
+                let (Some(p0), Some(q0)) = (sp.first(), sq.first()) else {
+                    continue;
+                };
+                let ours = walk_distance(&g, p0, q0, UNREACHED - 1, |_| true);
+                // The oracle from the same two edges' nearest points.
+                let nearest_of = |b: &[(EdgeId, f64, f64)], e: EdgeId| {
+                    b.iter().filter(|x| x.0 == e).copied().collect::<Vec<_>>()
+                };
+                let oracle =
+                    brute_distance(&g, &nearest_of(&bp, p0.edge), &nearest_of(&bq, q0.edge));
                 match (ours, oracle) {
                     (Some(a), Some(b)) => {
                         assert!(

@@ -45,6 +45,8 @@ describe('administrator console', { timeout: 300_000 }, () => {
     await page.locator('#login-dialog input').fill(env.server.tokens.admin);
     await page.locator('#login-dialog button[type=submit]').click();
     await page.locator('#view-admin table tbody tr').first().waitFor();
+    // The fixture's three lines meet at their one junction: no network issue.
+    await page.locator('#view-admin [data-part=network-issues]', { hasText: '未发现路网问题。' }).waitFor();
 
     // The sites table, searched.
     const sites = (await api(page, '/api/v1/admin/records/sites?limit=500')).json;
