@@ -58,8 +58,8 @@ pub struct IssueProperties {
     /// The two edges (the dead end's own first), by their ids `e{n}` (position in the
     /// network file).
     edges: [String; 2],
-    /// Their OpenStreetMap ways, where the network came from OpenStreetMap.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Their OpenStreetMap ways, where the network came from OpenStreetMap (else
+    /// empty).
     osm_ways: Vec<i64>,
     /// Whether `--join-gaps-m` joined it with a connector edge.
     joined: bool,
