@@ -247,3 +247,37 @@ fn sao_paulo_nearest_walks_and_isochrones_match_the_reference() {
 fn helsinki_nearest_walks_and_isochrones_match_the_reference() {
     check("helsinki", "Helsinki.osm.pbf");
 }
+
+#[test]
+fn a_real_city_centre_has_few_near_misses_and_square_crossings_are_none() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helsinki");
+    let mut ds = Dataset::default();
+    ds.replace_network(&dir.join("Helsinki.osm.pbf")).unwrap();
+    let projection = LocalProjection::for_extent(ds.layer(LayerId::WalkNetwork).bbox.unwrap());
+    let (graph, report) = WalkGraph::joining_gaps(&ds.network, &projection, 0.0);
+    let count = |kind| report.gaps.iter().filter(|g| g.kind == kind).count();
+    let (dead_ends, crossings) = (
+        count(redgrid::network::GapKind::DeadEnd),
+        count(redgrid::network::GapKind::Crossing),
+    );
+    println!("Helsinki: {dead_ends} dead-end gaps, {crossings} unnoded crossings");
+    assert!((1..20).contains(&dead_ends) && crossings < 20);
+    // The import's straight crossings of pedestrian squares cross the squares' other
+    // lines by design: counted, they would be hundreds.
+    let all = redgrid::network::near_misses(&graph, 2.0);
+    let chords = all
+        .iter()
+        .filter(|g| {
+            g.edges
+                .iter()
+                .any(|e| ds.network[e.index()].props.square_crossing)
+        })
+        .count();
+    assert!(chords > 100, "{chords}");
+    assert!(report.gaps.iter().all(|g| {
+        g.edges
+            .iter()
+            .all(|e| !ds.network[e.index()].props.square_crossing)
+    }));
+    assert!(report.joined.iter().all(|j| !j));
+}

@@ -107,6 +107,7 @@ fn read_ways(path: &Path) -> Result<Vec<Way>> {
                     layer: tag("layer").and_then(|l| l.trim().parse().ok()),
                     access: (rule.walk == Walk::Private).then(|| "private".to_owned()),
                     ferry: false,
+                    square_crossing: false,
                     synthetic: false,
                     osm_way: Some(way.id()),
                 },
@@ -238,6 +239,10 @@ fn crossings(
         return 0;
     };
     let square = Polygon::new(LineString::new(ring), Vec::new());
+    let chord = NetworkProps {
+        square_crossing: true,
+        ..way.props.clone()
+    };
     let mut added = 0;
     for (i, a) in entrances.iter().enumerate() {
         for b in &entrances[i + 1..] {
@@ -246,7 +251,7 @@ fn crossings(
             };
             let (pa, pb) = (lon_lat(la), lon_lat(lb));
             if square.contains(&Line::new(Coord::from(pa), Coord::from(pb))) {
-                push_piece(lines, vec![pa, pb], &way.props);
+                push_piece(lines, vec![pa, pb], &chord);
                 added += 1;
             }
         }

@@ -22,6 +22,10 @@ pub struct NetworkProps {
     pub ferry: bool,
     #[serde(default)]
     pub synthetic: bool,
+    /// A straight crossing of a pedestrian square between two of its entrances (drawn
+    /// by the import, not in the data): it crosses the square's other lines freely.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub square_crossing: bool,
     /// The OpenStreetMap way the edge was cut from, for imported networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osm_way: Option<i64>,

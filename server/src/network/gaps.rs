@@ -43,8 +43,19 @@ pub struct NearMiss {
 /// Every near-miss of `graph`: dead ends within `within_m` of an edge, then crossings,
 /// each in a stable order (by node, then by edge pair).
 pub fn near_misses(graph: &WalkGraph, within_m: f64) -> Vec<NearMiss> {
+    near_misses_apart(graph, within_m, |_, _| false)
+}
+
+/// [`near_misses`], where two edges `one_area` says lie in one walkable area (a
+/// pedestrian square's crossings, drawn by the import, cross its lines by design) are
+/// never a crossing.
+pub fn near_misses_apart(
+    graph: &WalkGraph,
+    within_m: f64,
+    one_area: impl Fn(EdgeId, EdgeId) -> bool,
+) -> Vec<NearMiss> {
     let mut found = dead_ends(graph, within_m);
-    found.extend(crossings(graph));
+    found.extend(crossings(graph, one_area));
     found
 }
 
@@ -91,7 +102,7 @@ fn dead_ends(graph: &WalkGraph, within_m: f64) -> Vec<NearMiss> {
 
 type Segment = GeomWithData<RLine<[f64; 2]>, EdgeId>;
 
-fn crossings(graph: &WalkGraph) -> Vec<NearMiss> {
+fn crossings(graph: &WalkGraph, one_area: impl Fn(EdgeId, EdgeId) -> bool) -> Vec<NearMiss> {
     let segments: Vec<Segment> = graph
         .edges()
         .filter(|(id, _)| may_meet(graph, *id, *id))
@@ -108,7 +119,7 @@ fn crossings(graph: &WalkGraph) -> Vec<NearMiss> {
         let envelope: AABB<[f64; 2]> = s.envelope();
         for t in tree.locate_in_envelope_intersecting(&envelope) {
             let (a, b) = (s.data, t.data);
-            if b <= a || !may_meet(graph, a, b) {
+            if b <= a || !may_meet(graph, a, b) || one_area(a, b) {
                 continue;
             }
             let line = |g: &Segment| {

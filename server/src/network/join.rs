@@ -6,7 +6,7 @@
 
 use std::hash::Hash;
 
-use super::gaps::{GapKind, NearMiss, near_misses};
+use super::gaps::{GapKind, NearMiss, near_misses_apart};
 use super::graph::{GraphLine, WalkGraph, network_lines, node_key};
 use crate::geo::LocalProjection;
 use crate::model::NetworkEdge;
@@ -40,7 +40,16 @@ impl WalkGraph {
     ) -> (Self, GapReport) {
         let lines = network_lines(network, projection);
         let graph = Self::from_lines(lines.clone());
-        let gaps = near_misses(&graph, REPORTED_GAP_M.max(join_m));
+        // A square's crossings cross its other lines, and lines through it, freely.
+        let one_area = |a: super::EdgeId, b: super::EdgeId| {
+            let chord = |e: super::EdgeId| {
+                network
+                    .get(e.index())
+                    .is_some_and(|n| n.props.square_crossing)
+            };
+            chord(a) || chord(b)
+        };
+        let gaps = near_misses_apart(&graph, REPORTED_GAP_M.max(join_m), one_area);
         if join_m <= 0.0 {
             let joined = vec![false; gaps.len()];
             return (graph, GapReport { gaps, joined });

@@ -11,7 +11,7 @@ mod snap;
 
 pub use components::{Components, MIN_KEPT_NODES};
 pub use dijkstra::{UNREACHED, distances};
-pub use gaps::{GapKind, NearMiss, near_misses};
+pub use gaps::{GapKind, NearMiss, near_misses, near_misses_apart};
 pub use graph::{
     Arc, EdgeId, EdgeInfo, GraphLine, NodeId, NodeKey, WalkGraph, network_lines, node_key,
 };

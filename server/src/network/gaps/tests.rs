@@ -58,3 +58,14 @@ fn a_dead_end_on_a_bridge_is_no_gap_to_the_road_beneath() {
     let graph = WalkGraph::from_lines([line(&[[0.0, 0.0], [100.0, 0.0]], [0, 1]), ramp]);
     assert!(near_misses(&graph, 2.0).is_empty());
 }
+
+#[test]
+fn lines_of_one_area_cross_freely() {
+    // Two crossings of one pedestrian square, drawn as its own lines.
+    let graph = WalkGraph::from_lines([
+        line(&[[0.0, 0.0], [20.0, 20.0]], [0, 1]),
+        line(&[[0.0, 20.0], [20.0, 0.0]], [2, 3]),
+    ]);
+    assert_eq!(near_misses(&graph, 2.0).len(), 1);
+    assert!(near_misses_apart(&graph, 2.0, |_, _| true).is_empty());
+}
