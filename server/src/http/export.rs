@@ -158,7 +158,7 @@ fn layers(state: &AppState, budget: &Budget) -> Vec<Layer> {
         coverage_layer(state, &c, Level::Grid, "grids_coverage", &grids),
     ];
     let points = centroids(ds);
-    let near = super::coverage::near_in_a_line(state, &c, budget);
+    let near = super::gaps::near_in_a_line(state, &c, budget);
     let found = coverage::gaps(
         &coverage::Demand {
             points: &points,

@@ -57,7 +57,6 @@ pub struct Counts {
 impl Health {
     pub fn of(store: &Store, profile: Profile, graph: &WalkGraph, gaps: &GapReport) -> Self {
         let ds = store.dataset();
-        let count = |kind| gaps.gaps.iter().filter(|g| g.kind == kind).count();
         Self {
             status: "ok",
             backend: store.backend(),
@@ -80,8 +79,8 @@ impl Health {
                 building_heads: ds.building_heads.len(),
                 network_nodes: graph.node_count(),
                 network_edges: graph.edge_count(),
-                network_dead_end_gaps: count(GapKind::DeadEnd),
-                network_unnoded_crossings: count(GapKind::Crossing),
+                network_dead_end_gaps: gaps.count(GapKind::DeadEnd),
+                network_unnoded_crossings: gaps.count(GapKind::Crossing),
                 network_connectors: gaps.connectors(),
             },
             versions: ds.versions(),

@@ -7,6 +7,7 @@ mod dispatch;
 pub mod error;
 mod export;
 pub mod extract;
+mod gaps;
 mod health;
 mod heavy;
 mod layers;
@@ -112,15 +113,7 @@ impl AppState {
         public_boundaries: bool,
         web_dir: PathBuf,
     ) -> Self {
-        Self::build(
-            store,
-            tokens,
-            profile,
-            public_boundaries,
-            web_dir,
-            0.0,
-            None,
-        )
+        Self::joining_gaps(store, tokens, profile, public_boundaries, web_dir, 0.0)
     }
 
     /// As [`AppState::new`], joining the network's dead-end gaps of at most
@@ -406,15 +399,14 @@ fn report_network(
         .filter(|&c| !reach.kept[c as usize])
         .collect();
     let dropped_nodes: usize = dropped.iter().map(|&c| components.size(c)).sum();
-    let count = |kind| gaps.gaps.iter().filter(|g| g.kind == kind).count();
     tracing::info!(
         nodes = graph.node_count(),
         edges = graph.edge_count(),
         components = components.count(),
         dropped_components = dropped.len(),
         dropped_nodes,
-        dead_end_gaps = count(GapKind::DeadEnd),
-        unnoded_crossings = count(GapKind::Crossing),
+        dead_end_gaps = gaps.count(GapKind::DeadEnd),
+        unnoded_crossings = gaps.count(GapKind::Crossing),
         joined_gaps = gaps.connectors(),
         "walking network built"
     );
@@ -424,7 +416,7 @@ fn report_network(
             lon = format!("{:.7}", at.lon()),
             lat = format!("{:.7}", at.lat()),
             gap_m = g.gap_m,
-            kind = ?g.kind,
+            kind = g.kind.name(),
             "near-miss in the walking network (GET /api/v1/network/issues lists them all)"
         );
     }
@@ -484,7 +476,7 @@ fn planning_routes() -> Router<AppState> {
     use axum::routing::post;
     Router::new()
         .route("/coverage", get(coverage::coverage))
-        .route("/coverage/gaps", get(coverage::gaps))
+        .route("/coverage/gaps", get(gaps::gaps))
         .route("/catchments", get(coverage::catchments))
         .route("/plan/suggest", post(plan::suggest))
         .route("/plan/what-if", post(plan::what_if))

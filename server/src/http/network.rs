@@ -80,27 +80,21 @@ pub async fn issues(State(state): State<AppState>) -> Json<NetworkIssues> {
         .gaps
         .iter()
         .zip(&state.gaps.joined)
-        .map(|(g, &joined): (&NearMiss, &bool)| {
-            let (kind, kind_zh) = match g.kind {
-                GapKind::DeadEnd => ("dead_end", "断头路未接"),
-                GapKind::Crossing => ("crossing", "交叉未连接"),
-            };
-            IssueFeature {
-                kind: "Feature",
-                geometry: IssuePoint {
-                    kind: "Point",
-                    coordinates: lon_lat(g.at),
-                },
-                properties: IssueProperties {
-                    kind,
-                    kind_zh,
-                    gap_m: (g.gap_m * 100.0).round() / 100.0,
-                    to: (g.kind == GapKind::DeadEnd).then(|| lon_lat(g.foot)),
-                    edges: g.edges.map(|e| format!("e{}", e.index())),
-                    osm_ways: g.edges.iter().filter_map(|&e| way(e)).collect(),
-                    joined,
-                },
-            }
+        .map(|(g, &joined): (&NearMiss, &bool)| IssueFeature {
+            kind: "Feature",
+            geometry: IssuePoint {
+                kind: "Point",
+                coordinates: lon_lat(g.at),
+            },
+            properties: IssueProperties {
+                kind: g.kind.name(),
+                kind_zh: g.kind.name_zh(),
+                gap_m: (g.gap_m * 100.0).round() / 100.0,
+                to: (g.kind == GapKind::DeadEnd).then(|| lon_lat(g.foot)),
+                edges: g.edges.map(|e| format!("e{}", e.index())),
+                osm_ways: g.edges.iter().filter_map(|&e| way(e)).collect(),
+                joined,
+            },
         })
         .collect();
     Json(NetworkIssues {

@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         super::dispatch::dispatch,
         super::network::issues,
         super::coverage::coverage,
-        super::coverage::gaps,
+        super::gaps::gaps,
         super::coverage::catchments,
         super::plan::suggest::suggest,
         super::plan::what_if::what_if,

@@ -148,7 +148,7 @@ proptest! {
         check::<super::dispatch::DispatchQuery>(&query)?;
         check::<super::search::SearchQuery>(&query)?;
         check::<super::coverage::CoverageQuery>(&query)?;
-        check::<super::coverage::GapsQuery>(&query)?;
+        check::<super::gaps::GapsQuery>(&query)?;
         check::<super::coverage::CatchmentsQuery>(&query)?;
         check::<super::export::ExportQuery>(&query)?;
         check::<super::tiles::TileQuery>(&query)?;

@@ -21,6 +21,24 @@ pub enum GapKind {
     Crossing,
 }
 
+impl GapKind {
+    /// Its name in answers: `dead_end` or `crossing`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GapKind::DeadEnd => "dead_end",
+            GapKind::Crossing => "crossing",
+        }
+    }
+
+    /// Its name on the Chinese page.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            GapKind::DeadEnd => "断头路未接",
+            GapKind::Crossing => "交叉未连接",
+        }
+    }
+}
+
 /// One near-miss.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NearMiss {
@@ -115,6 +133,7 @@ fn crossings(graph: &WalkGraph, one_area: impl Fn(EdgeId, EdgeId) -> bool) -> Ve
         .collect();
     let tree = RTree::bulk_load(segments.clone());
     let mut found: Vec<NearMiss> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for s in &segments {
         let envelope: AABB<[f64; 2]> = s.envelope();
         for t in tree.locate_in_envelope_intersecting(&envelope) {
@@ -144,10 +163,14 @@ fn crossings(graph: &WalkGraph, one_area: impl Fn(EdgeId, EdgeId) -> bool) -> Ve
                 // Reported as a dead end with no gap.
                 continue;
             }
-            if found
-                .iter()
-                .any(|f| f.edges == [a, b] && distance(f.at, at) < 0.01)
-            {
+            // Two segments of the same pair of lines may meet at one point (a vertex).
+            let key = (
+                a,
+                b,
+                (at[0] * 100.0).round() as i64,
+                (at[1] * 100.0).round() as i64,
+            );
+            if !seen.insert(key) {
                 continue;
             }
             found.push(NearMiss {

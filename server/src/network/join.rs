@@ -23,6 +23,11 @@ pub struct GapReport {
 }
 
 impl GapReport {
+    /// How many near-misses of this kind.
+    pub fn count(&self, kind: GapKind) -> usize {
+        self.gaps.iter().filter(|g| g.kind == kind).count()
+    }
+
     /// How many connectors the joins added.
     pub fn connectors(&self) -> usize {
         self.joined.iter().filter(|&&j| j).count()
