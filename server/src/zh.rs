@@ -57,7 +57,7 @@ pub fn reason(reason: &str) -> String {
             .replace(" pieces, the largest ", " 块，最大 ");
         return format!("{}（{area}）", self::reason(head));
     }
-    let rules: [(&str, &Render); 27] = [
+    let rules: [(&str, &Render); 30] = [
         ("missing field ", &|r| format!("缺少必填字段 {}", quoted(r))),
         ("unknown variant ", &|r| match r.split_once(", expected ") {
             Some((value, allowed)) => format!(
@@ -116,6 +116,20 @@ pub fn reason(reason: &str) -> String {
             "编号由系统生成，不能指定".to_owned()
         }),
         ("no other site ", &|r| format!("没有另一个站点 {r}")),
+        ("not a longitude and latitude: ", &|r| {
+            format!("{r} 不是有效的经纬度")
+        }),
+        ("a gate needs a compound_id", &|_| {
+            "指定小区门时需给出所属小区 compound_id".to_owned()
+        }),
+        ("no gate ", &|r| match r.split_once(" of compound ") {
+            Some((gate, rest)) => {
+                let (id, count) = rest.split_once(" (it has ").unwrap_or((rest, ""));
+                let count = count.trim_end_matches(')');
+                format!("小区 {id} 没有第 {gate} 号门（共 {count} 个，从 0 起数）")
+            }
+            None => format!("没有这个小区门：{r}"),
+        }),
     ];
     for (prefix, render) in rules {
         if let Some(rest) = reason.strip_prefix(prefix) {
@@ -175,6 +189,10 @@ mod tests {
             (
                 "property `grid_id`: unknown id G9",
                 "字段 grid_id：引用的编号 G9 不存在",
+            ),
+            (
+                "property `entrance`: no gate 4 of compound CP12 (it has 2)",
+                "字段 entrance：小区 CP12 没有第 4 号门（共 2 个，从 0 起数）",
             ),
             (
                 "row 4: expected a whole number, got \"many\"",

@@ -11,7 +11,7 @@ use geo::Centroid;
 use redgrid::AppState;
 use redgrid::config::Profile;
 use redgrid::coverage::{self, Change, Level};
-use redgrid::model::SiteKind;
+use redgrid::model::{Entrance, SiteKind};
 use redgrid::reach::{SearchState, Targets, reach_target, search, service_field};
 
 static DEMO: LazyLock<AppState> = LazyLock::new(|| {
@@ -85,6 +85,41 @@ fn coverage_matches_a_search_from_every_building_and_rows_sum_to_the_total() {
     // The demo is neither all covered nor all uncovered at 300 m.
     let share = district.total.coverage_pct().unwrap();
     assert!(share > 10.0 && share < 90.0, "{share}");
+}
+
+#[test]
+fn compound_buildings_with_an_entrance_walk_from_their_nearest_gate() {
+    let ds = DEMO.store.dataset();
+    let projection = &DEMO.indexes.projection;
+    let mut from_gates = 0;
+    for (i, b) in ds.buildings.iter().enumerate() {
+        let Some(Entrance::Gate { gate, .. }) = &b.props.entrance else {
+            continue;
+        };
+        let own = b.props.compound_id.as_ref().expect("a compound's building");
+        let compound = ds.compounds.iter().find(|c| &c.props.id == own).unwrap();
+        let gates: Vec<(f64, f64)> = compound
+            .props
+            .gates
+            .iter()
+            .map(|&[lon, lat]| projection.project_xy(lon, lat))
+            .collect();
+        let placed = DEMO.targets.buildings[i].as_ref().unwrap();
+        let (x, y) = gates[*gate];
+        assert!(
+            (placed.point[0] - x).hypot(placed.point[1] - y) < 1e-6,
+            "{} is walked from {:?}, not its gate {gate}",
+            b.props.id,
+            placed.point
+        );
+        let centre = b.geometry.centroid().unwrap();
+        let (cx, cy) = projection.project_xy(centre.x(), centre.y());
+        let to = |&(gx, gy): &(f64, f64)| (gx - cx).hypot(gy - cy);
+        assert!(gates.iter().all(|g| to(g) >= to(&gates[*gate]) - 1e-9));
+        from_gates += 1;
+    }
+    println!("{from_gates} buildings walk from a gate of their compound");
+    assert!(from_gates > 1_000, "{from_gates}");
 }
 
 #[test]

@@ -178,6 +178,49 @@ fn dangling_references_and_duplicate_ids_are_refused() {
 }
 
 #[test]
+fn an_entrance_must_name_a_gate_its_compound_has() {
+    let dir = temp_dir("entrance");
+    for file in [
+        "streets.geojson",
+        "communities.geojson",
+        "grids.geojson",
+        "compounds.geojson",
+    ] {
+        std::fs::write(dir.join(file), fixture(file)).unwrap();
+    }
+    let with = |entrance: &str| {
+        fixture("buildings.geojson").replacen(
+            "\"floors\": 6,",
+            &format!("\"floors\": 6, \"entrance\": {entrance},"),
+            1,
+        )
+    };
+    let load = |entrance: &str| {
+        std::fs::write(dir.join("buildings.geojson"), with(entrance)).unwrap();
+        Dataset::load(&dir, Profile::Internal)
+    };
+    // Gate 0 of its own compound K1 is walked from, not the centroid.
+    let ds = load("{\"gate\": 0}").unwrap();
+    let at = ds.building_walk_point(0).unwrap();
+    assert_eq!([at.x(), at.y()], ds.compounds[0].props.gates[0]);
+    let ds = load("[121.3816, 37.5314]").unwrap();
+    let at = ds.building_walk_point(0).unwrap();
+    assert_eq!([at.x(), at.y()], [121.3816, 37.5314]);
+    for (entrance, says) in [
+        ("{\"gate\": 1}", "no gate 1 of compound K1 (it has 1)"),
+        ("{\"compound_id\": \"K9\", \"gate\": 0}", "unknown id K9"),
+        ("[200.0, 37.5]", "not a longitude and latitude"),
+    ] {
+        let message = load(entrance).unwrap_err().to_string();
+        assert!(
+            message.contains("buildings.geojson") && message.contains(says),
+            "{entrance}: {message}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn the_shipped_data_holds_the_real_district() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/geojson");
     let ds = Dataset::load(&dir, Profile::Internal).unwrap();

@@ -3,7 +3,7 @@
 //! weighted by population; the gaps where uncovered people live; each service
 //! point's catchment; site suggestions; what-if changes. Pure: no IO, no HTTP.
 //!
-//! A building is covered when its walking distance (from its centroid, by the
+//! A building is covered when its walking distance (from its entrance or else its centroid, by the
 //! engine's definition) to the nearest service point is within the budget. A
 //! building that does not meet the network within the snap radius is uncovered.
 

@@ -147,7 +147,7 @@ impl PlanBasis {
                 .collect(),
             data_date: ds.data_date.clone(),
             synthetic: layers.iter().any(|&l| ds.layer(l).synthetic),
-            method: "each building's residents count as covered when the walking distance on the network from its centroid to the nearest service point is within the budget; a building more than the snap radius from the network is uncovered",
+            method: "each building's residents count as covered when the walking distance on the network from its entrance (else its centroid) to the nearest service point (its entrance, else its point) is within the budget; a building more than the snap radius from the network is uncovered",
         }
     }
 

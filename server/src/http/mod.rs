@@ -369,19 +369,19 @@ impl Phases {
     }
 }
 
-/// Sites (their points) and buildings (their centroids), local metres.
+/// Where sites and buildings are walked from (their entrances, else their points
+/// and centroids), local metres.
 #[allow(clippy::type_complexity)]
 fn target_points(ds: &Dataset, indexes: &Indexes) -> (Vec<[f64; 2]>, Vec<Option<[f64; 2]>>) {
-    use geo::Centroid;
     let project = |p: geo::Point<f64>| {
         let (x, y) = indexes.projection.project_xy(p.x(), p.y());
         [x, y]
     };
-    let sites = ds.sites.iter().map(|s| project(s.geometry)).collect();
-    let buildings = ds
-        .buildings
-        .iter()
-        .map(|b| b.geometry.centroid().map(project))
+    let sites = (0..ds.sites.len())
+        .map(|i| project(ds.site_walk_point(i)))
+        .collect();
+    let buildings = (0..ds.buildings.len())
+        .map(|i| ds.building_walk_point(i).map(project))
         .collect();
     (sites, buildings)
 }

@@ -17,7 +17,7 @@ pub use hours::{beijing_date, is_open};
 pub use ids::{GridCode, Id, IdError};
 pub use network::NetworkProps;
 pub use person::{BuildingHead, Worker, mask_name, mask_phone};
-pub use place::{BuildingProps, CompoundProps};
+pub use place::{BuildingProps, CompoundProps, Entrance};
 pub use site::{SiteKind, SiteProps};
 
 use geo::{LineString, MultiPolygon, Point};

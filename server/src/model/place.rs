@@ -36,8 +36,26 @@ pub struct BuildingProps {
     pub households: u32,
     #[serde(default)]
     pub floors: u16,
+    /// Where its residents walk out, when not from its centroid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrance: Option<Entrance>,
     #[serde(default)]
     pub synthetic: bool,
+}
+
+/// Where a building's residents or a site's visitors walk in and out, when that is
+/// not the feature's own point: the point that reaches the walking network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Entrance {
+    /// A point, `[lon, lat]`.
+    At([f64; 2]),
+    /// Gate `gate` (counted from 0) of a compound: `compound_id`, or a building's own.
+    Gate {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        compound_id: Option<Id>,
+        gate: usize,
+    },
 }
 
 impl_has_id!(CompoundProps, BuildingProps);

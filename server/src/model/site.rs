@@ -170,6 +170,9 @@ pub struct SiteProps {
     pub grid_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_quality: Option<String>,
+    /// Where visitors walk in, when not at the site's point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrance: Option<super::Entrance>,
     #[serde(default)]
     pub synthetic: bool,
 }

@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 
 use super::Dataset;
+use super::entrances::entrance_problem;
 use crate::error::{Error, Problem, Result};
-use crate::model::{Feature, HasId, Id};
+use crate::model::{Entrance, Feature, HasId, Id};
 
 pub fn references(ds: &Dataset) -> Result<()> {
     let mut problems = Vec::new();
@@ -74,6 +75,25 @@ pub fn references(ds: &Dataset) -> Result<()> {
             );
         }
     }
+    let mut entrances = Vec::new();
+    let mut entrance = |file: &str, index: usize, e: &Entrance, own: Option<&Id>| {
+        if let Some(reason) = entrance_problem(ds, e, own) {
+            entrances.push(
+                Problem::feature(file, index, format!("property `entrance`: {reason}"))
+                    .with_field("entrance"),
+            );
+        }
+    };
+    for (i, b) in ds.buildings.iter().enumerate() {
+        if let Some(e) = &b.props.entrance {
+            entrance("buildings.geojson", i, e, b.props.compound_id.as_ref());
+        }
+    }
+    for (i, s) in ds.sites.iter().enumerate() {
+        if let Some(e) = &s.props.entrance {
+            entrance("sites.geojson", i, e, None);
+        }
+    }
     for (i, s) in ds.sites.iter().enumerate() {
         if let Some(h) = &s.props.host_site_id {
             refer(
@@ -110,6 +130,7 @@ pub fn references(ds: &Dataset) -> Result<()> {
             );
         }
     }
+    problems.extend(entrances);
     if problems.is_empty() {
         Ok(())
     } else {

@@ -3,6 +3,7 @@
 //! which the PostGIS store is being built on.
 
 mod check;
+mod entrances;
 mod layer;
 mod load;
 pub mod postgis;
@@ -13,6 +14,7 @@ pub mod topology;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+pub use entrances::entrance_problem;
 pub use layer::{LayerData, LayerId, LayerItem};
 pub use load::content_version;
 pub use scenarios::{SavedScenario, ScenarioStore};

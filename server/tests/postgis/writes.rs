@@ -303,11 +303,17 @@ async fn bad_writes_are_problems_naming_the_field_and_store_nothing() {
     given_id["properties"]["id"] = json!("S1");
     let mut unknown_host = new_site(at);
     unknown_host["properties"]["host_site_id"] = json!("S-NOWHERE");
+    let mut unknown_gate = new_site(at);
+    unknown_gate["properties"]["entrance"] = json!({"compound_id": "K-NOWHERE", "gate": 0});
+    let mut gate_of_nothing = new_site(at);
+    gate_of_nothing["properties"]["entrance"] = json!({"gate": 0});
     let cases = [
         (without_kind, "/body/properties/kind"),
         (unknown_kind, "/body/properties/kind"),
         (given_id, "/body/properties/id"),
         (unknown_host, "/body/properties/host_site_id"),
+        (unknown_gate, "/body/properties/entrance"),
+        (gate_of_nothing, "/body/properties/entrance"),
         (new_site([122.9, 38.9]), "/body/geometry"),
         (new_site([200.0, 37.5]), "/body/geometry"),
         (

@@ -7,7 +7,8 @@
 //! that find no room are added to the block's other buildings, or else to the grid's.
 //! Most blocks with two or more buildings are a compound (小区) whose gates are the
 //! points where its private roads meet the street, or the street vertex nearest its
-//! buildings.
+//! buildings. A compound's building whose nearest line is a street (beyond the
+//! compound's wall) rather than a private road is walked from its nearest gate.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,6 +47,9 @@ pub struct Building {
     pub floors: u16,
     /// Stair units (单元), 12 m each.
     pub units: u16,
+    /// The gate of its compound its residents walk through, when its nearest line is
+    /// a street rather than one of the compound's private roads.
+    pub gate: Option<usize>,
 }
 
 pub struct Compound {
@@ -62,17 +66,25 @@ pub struct Placed {
     pub homeless_households: u32,
 }
 
-struct Obstacles(RTree<GeomWithData<Segment<[f64; 2]>, ()>>);
+/// The network's segments, each marked private or not.
+struct Obstacles(RTree<GeomWithData<Segment<[f64; 2]>, bool>>);
 
 impl Obstacles {
     fn new(network: &[NetLine]) -> Self {
         Self(RTree::bulk_load(
             network
                 .iter()
-                .flat_map(|l| l.coords.windows(2))
-                .map(|w| GeomWithData::new(Segment::new([w[0].x, w[0].y], [w[1].x, w[1].y]), ()))
+                .flat_map(|l| l.coords.windows(2).map(move |w| (w, l.private)))
+                .map(|(w, private)| {
+                    GeomWithData::new(Segment::new([w[0].x, w[0].y], [w[1].x, w[1].y]), private)
+                })
                 .collect(),
         ))
+    }
+
+    /// Whether the line nearest `p` is a private road.
+    fn nearest_is_private(&self, p: Coord<f64>) -> bool {
+        self.0.nearest_neighbor(&[p.x, p.y]).is_some_and(|s| s.data)
     }
 
     fn crossed_by(&self, rect: &Polygon<f64>) -> bool {
@@ -244,6 +256,7 @@ pub fn place(
                     population: 0,
                     floors: 0,
                     units: units as u16,
+                    gate: None,
                 }),
                 None => unplaced += h,
             }
@@ -290,6 +303,11 @@ pub fn place(
             compounds.len() - 1
         });
         for (k, b) in buildings[here].iter_mut().enumerate() {
+            if let (Some(at), Some(centre)) = (compound, b.footprint.centroid()) {
+                b.gate = (!obstacles.nearest_is_private(centre.0))
+                    .then(|| nearest(&compounds[at].gates, centre.0))
+                    .flatten();
+            }
             b.compound = compound;
             b.number = k + 1;
             b.road = road.clone();
@@ -324,6 +342,11 @@ pub fn place(
         compounds,
         homeless_households,
     }
+}
+
+/// The position of the point of `points` nearest `p`.
+fn nearest(points: &[Coord<f64>], p: Coord<f64>) -> Option<usize> {
+    (0..points.len()).min_by(|&a, &b| distance(points[a], p).total_cmp(&distance(points[b], p)))
 }
 
 fn mean_point(points: impl Iterator<Item = geo::Point<f64>>) -> Coord<f64> {

@@ -22,7 +22,8 @@ use geo::MultiPolygon;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    BuildingProps, CommunityProps, CompoundProps, GridCode, GridProps, Id, SiteKind, StreetProps,
+    BuildingProps, CommunityProps, CompoundProps, Entrance, GridCode, GridProps, Id, SiteKind,
+    StreetProps,
 };
 
 pub use inputs::Inputs;
@@ -236,6 +237,10 @@ pub fn generate(data_dir: &Path, sources_dir: &Path, seed: u64) -> Result<Genera
                 population: b.population,
                 households: b.households,
                 floors: b.floors,
+                entrance: b.gate.map(|gate| Entrance::Gate {
+                    compound_id: None,
+                    gate,
+                }),
                 synthetic: true,
             };
             (props, write::polygon_geometry(projection, &b.footprint))

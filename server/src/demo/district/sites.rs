@@ -185,6 +185,7 @@ impl Context<'_> {
                 community_id: None,
                 grid_id: None,
                 location_quality: None,
+                entrance: None,
                 synthetic: true,
             },
         });

@@ -102,6 +102,11 @@ fn site_row(
             ));
         }
     }
+    if let Some(entrance) = &site.entrance
+        && let Some(reason) = crate::store::entrance_problem(ds, entrance, None)
+    {
+        errors.push(FieldError::new("/body/properties/entrance", reason));
+    }
     if !errors.is_empty() {
         return Err(ApiError::InvalidParameters(errors));
     }
