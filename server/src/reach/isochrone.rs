@@ -235,34 +235,52 @@ impl Grid {
         max_budget: f64,
     ) {
         let step_dm = ((self.cell_m * 10.0) as u32 / 2).max(1);
-        let mut seen = std::collections::HashSet::new();
-        let edges = state
+        let mut edges: Vec<crate::network::EdgeId> = state
             .touched()
             .iter()
             .flat_map(|&n| graph.arcs(n).iter().map(|a| a.edge))
-            .chain([origin.snap.edge]);
+            .chain([origin.snap.edge])
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let origin_at = origin.snap.at();
         for edge in edges {
             let e = graph.edge(edge);
-            if e.raised() || e.ferry || !seen.insert(edge) {
+            if e.raised() || e.ferry {
+                continue;
+            }
+            // The distance before entering the edge at either end, as `reach_snap`
+            // takes it, and the direct walk along the origin's own edge.
+            let at_a = state.dist_before(e.a, e.private).0;
+            let at_b = state.dist_before(e.b, e.private).0;
+            let own = edge == origin.snap.edge;
+            if !own && f64::from(at_a.min(at_b)) / 10.0 > max_budget {
                 continue;
             }
             let meets = |other: crate::network::EdgeId| {
                 let o = graph.edge(other);
                 other == edge || [o.a, o.b].iter().any(|n| *n == e.a || *n == e.b)
             };
-            let points = graph.geometry(edge);
+            let mut along = Along::new(graph.geometry(edge));
             let mut along_dm = 0;
             loop {
-                let at = SnapAt {
-                    edge,
-                    along_dm: along_dm.min(e.length_dm),
-                    offset_dm: 0,
-                };
-                if let Some(r) = super::reach_snap(graph, state, origin, at)
-                    .filter(|r| f64::from(r.dist_dm) / 10.0 <= max_budget)
-                {
-                    let q = point_along(points, f64::from(at.along_dm) / 10.0);
-                    let value = -f64::from(r.dist_dm) / 10.0;
+                let at = along_dm.min(e.length_dm);
+                let mut best = at_a
+                    .saturating_add(at)
+                    .min(at_b.saturating_add(e.length_dm - at));
+                if own {
+                    let here = SnapAt {
+                        edge,
+                        along_dm: at,
+                        offset_dm: 0,
+                    };
+                    if let Some(direct) = super::along_one_edge(&origin_at, &here) {
+                        best = best.min(direct);
+                    }
+                }
+                if best < UNREACHED && f64::from(best) / 10.0 <= max_budget {
+                    let q = along.at(f64::from(at) / 10.0);
+                    let value = -f64::from(best) / 10.0;
                     for g in self.cell_corners(q) {
                         let at = g[1] * self.nx + g[0];
                         let own = access_edges[at];
@@ -405,21 +423,37 @@ impl EdgeEnds {
     }
 }
 
-/// The point `along_m` metres along a polyline (its end beyond).
-fn point_along(points: &[[f64; 2]], along_m: f64) -> [f64; 2] {
-    let mut left = along_m;
-    for w in points.windows(2) {
-        let length = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
-        if left <= length && length > 0.0 {
-            let t = left / length;
-            return [
-                w[0][0] + t * (w[1][0] - w[0][0]),
-                w[0][1] + t * (w[1][1] - w[0][1]),
-            ];
+/// Points along a polyline, asked for at distances that never decrease.
+struct Along<'a> {
+    points: &'a [[f64; 2]],
+    /// The segment the last point was on, and the distance to its start.
+    segment: usize,
+    start_m: f64,
+}
+
+impl<'a> Along<'a> {
+    fn new(points: &'a [[f64; 2]]) -> Self {
+        Self {
+            points,
+            segment: 0,
+            start_m: 0.0,
         }
-        left -= length;
     }
-    points.last().copied().unwrap_or([0.0, 0.0])
+
+    /// The point `along_m` metres along the polyline (its end beyond).
+    fn at(&mut self, along_m: f64) -> [f64; 2] {
+        while let [p, q, ..] = self.points[self.segment..] {
+            let length = ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt();
+            let left = along_m - self.start_m;
+            if left <= length && length > 0.0 {
+                let t = left / length;
+                return [p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])];
+            }
+            self.start_m += length;
+            self.segment += 1;
+        }
+        self.points.last().copied().unwrap_or([0.0, 0.0])
+    }
 }
 
 #[cfg(test)]
