@@ -10,6 +10,9 @@
 # each run. The server logs at its default level (an access line per answer) to
 # /dev/null; loopback is exempt from rate limits by default. Needs wrk and taskset
 # (Debian packages wrk, util-linux).
+# isochrone10 is the isochrone at 10 m cells (the default is 5 m up to 500 m), to
+# compare with releases whose default was 10 m. REDGRID_BIN serves another build of
+# redgrid (say, an earlier release) instead of building this tree's.
 # Usage: bench/load_wrk.sh [SECONDS [ENDPOINT...]]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +20,14 @@ command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 
 seconds=${1:-60}
 shift $(($# > 0))
 wanted=${*:-nearest isochrone locate tiles}
-cargo build --release -q -p redgrid
+bin=${REDGRID_BIN:-}
+if [[ -z $bin ]]; then
+  cargo build --release -q -p redgrid
+  bin=./target/release/redgrid
+fi
 work=$(mktemp -d)
 port=18094
-taskset -c 0 ./target/release/redgrid serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+taskset -c 0 "$bin" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server; rm -rf "$work"' EXIT
 until curl -sf "127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
@@ -86,5 +93,6 @@ run() {
 }
 run nearest points.txt '/api/v1/nearest?lon={1}&lat={2}&k=3'
 run isochrone points.txt '/api/v1/isochrone?lon={1}&lat={2}&minutes=5'
+run isochrone10 points.txt '/api/v1/isochrone?lon={1}&lat={2}&minutes=5&cell_m=10'
 run locate points.txt '/api/v1/locate?lon={1}&lat={2}'
 run tiles tiles.txt "/tiles/buildings/{1}/{2}/{3}.mvt?v=$version" -H 'Accept-Encoding: gzip'

@@ -57,7 +57,7 @@ pub fn reason(reason: &str) -> String {
             .replace(" pieces, the largest ", " 块，最大 ");
         return format!("{}（{area}）", self::reason(head));
     }
-    let rules: [(&str, &Render); 30] = [
+    let rules: [(&str, &Render); 36] = [
         ("missing field ", &|r| format!("缺少必填字段 {}", quoted(r))),
         ("unknown variant ", &|r| match r.split_once(", expected ") {
             Some((value, allowed)) => format!(
@@ -116,6 +116,26 @@ pub fn reason(reason: &str) -> String {
             "编号由系统生成，不能指定".to_owned()
         }),
         ("no other site ", &|r| format!("没有另一个站点 {r}")),
+        ("not a phone number", &|_| {
+            "不是有效的电话号码：手机号为 1 开头的 11 位数字，固定电话为区号加 7 或 8 位号码"
+                .to_owned()
+        }),
+        ("a name cannot be empty", &|_| "姓名不能为空".to_owned()),
+        ("a name has at most 40 characters", &|_| {
+            "姓名最多 40 个字符".to_owned()
+        }),
+        ("unknown member", &|_| {
+            "不认识的字段（不会被保存，请删去）".to_owned()
+        }),
+        ("contains a NUL character", &|_| {
+            "含有 NUL 字符（U+0000），无法保存".to_owned()
+        }),
+        ("derived from where the site stands (", &|r| {
+            format!(
+                "由站点所在位置自动确定（{}），不能指定",
+                r.trim_end_matches(", not given").trim_end_matches(')')
+            )
+        }),
         ("not a longitude and latitude: ", &|r| {
             format!("{r} 不是有效的经纬度")
         }),

@@ -20,12 +20,19 @@ const COLUMNS: [&str; 10] = [
     "service_points",
 ];
 
-/// Quotes a CSV field when it needs it (RFC 4180).
+/// A CSV field: one a spreadsheet would take for a formula (it begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return; OWASP's rule) is written after a `'`, so it
+/// reads as text; quoted when it needs it (RFC 4180).
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -108,4 +115,61 @@ pub fn xlsx(table: &Table, basis: &[(&str, String)]) -> Result<Vec<u8>, XlsxErro
     about.set_column_width(0, 22)?;
     about.set_column_width(1, 60)?;
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::areas::{Area, Level};
+
+    fn row(name: &str) -> Row {
+        Row {
+            area: Area {
+                id: "370602001".to_owned(),
+                code: None,
+                name: name.to_owned(),
+            },
+            population: 10,
+            covered_population: 4,
+            buildings: 2,
+            covered_buildings: 1,
+            service_points: 1,
+        }
+    }
+
+    /// No cell of the CSV begins with a character a spreadsheet reads as a formula,
+    /// whatever the names and the basis hold; the text is kept after the `'`.
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let hostile = [
+            "=HYPERLINK(\"http://x\",\"点击\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tcmd",
+            "\r=1",
+        ];
+        let table = Table {
+            level: Level::Street,
+            rows: hostile.iter().map(|n| row(n)).collect(),
+            total: row("芝罘区"),
+        };
+        let text = String::from_utf8(csv(&table, &[("preset", "=1+1".to_owned())])).unwrap();
+        let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let mut names = Vec::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for cell in record.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+            names.push(record[3].to_owned());
+        }
+        for (name, got) in hostile.iter().zip(&names) {
+            assert_eq!(got, &format!("'{name}"));
+        }
+        assert_eq!(names.last().unwrap(), "芝罘区");
+    }
 }

@@ -57,6 +57,10 @@ impl QueryParams {
             self.fail(name, "given more than once");
             return None;
         }
+        if first.as_deref().is_some_and(|v| v.contains('\0')) {
+            self.fail(name, NUL);
+            return None;
+        }
         first
     }
 
@@ -166,6 +170,38 @@ impl QueryParams {
     }
 }
 
+/// Why a value holding U+0000 is refused: no store keeps it (PostgreSQL's text
+/// cannot), so every backend refuses it alike.
+const NUL: &str = "contains a NUL character (U+0000)";
+
+/// Where a JSON body holds U+0000 in a string or a key (`/body/...`), if anywhere.
+fn nul_in_json(bytes: &[u8]) -> Option<String> {
+    // JSON writes U+0000 only as the escape `\u0000`; look closer only when it is there.
+    if !bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return None;
+    }
+    fn find(value: &serde_json::Value, at: &str) -> Option<String> {
+        match value {
+            serde_json::Value::String(s) => s.contains('\0').then(|| at.to_owned()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| find(v, &format!("{at}/{i}"))),
+            serde_json::Value::Object(members) => members.iter().find_map(|(k, v)| {
+                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                if k.contains('\0') {
+                    Some(here)
+                } else {
+                    find(v, &here)
+                }
+            }),
+            _ => None,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    find(&value, "/body")
+}
+
 /// A query type parsed and validated from [`QueryParams`].
 pub trait FromParams: Sized {
     /// Refuse parameters the type does not read.
@@ -199,6 +235,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if parts.uri.path().to_ascii_lowercase().contains("%00") {
+            return Err(ApiError::invalid("/path", NUL));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|path| PathParams(path.0))
@@ -301,6 +340,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::invalid("/body", e.body_text()))?;
+        if let Some(pointer) = nul_in_json(&bytes) {
+            return Err(ApiError::invalid(pointer, NUL));
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             use serde_path_to_error::Segment;

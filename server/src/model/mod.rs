@@ -8,6 +8,7 @@ mod hours;
 mod ids;
 mod network;
 mod person;
+mod personal;
 mod place;
 mod site;
 
@@ -17,6 +18,7 @@ pub use hours::{beijing_date, is_open};
 pub use ids::{GridCode, Id, IdError};
 pub use network::NetworkProps;
 pub use person::{BuildingHead, Worker, mask_name, mask_phone};
+pub use personal::{normalise_name, normalise_phone};
 pub use place::{BuildingProps, CompoundProps, Entrance};
 pub use site::{SiteKind, SiteProps};
 

@@ -10,7 +10,9 @@ use super::feature::impl_has_id;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Worker {
     pub id: Id,
+    #[serde(deserialize_with = "super::personal::name")]
     pub name: String,
+    #[serde(deserialize_with = "super::personal::phone")]
     pub phone: String,
     pub grid_ids: Vec<Id>,
     #[serde(default)]
@@ -21,7 +23,9 @@ pub struct Worker {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BuildingHead {
     pub id: Id,
+    #[serde(deserialize_with = "super::personal::name")]
     pub name: String,
+    #[serde(deserialize_with = "super::personal::phone")]
     pub phone: String,
     pub building_ids: Vec<Id>,
     #[serde(default)]
@@ -30,23 +34,29 @@ pub struct BuildingHead {
 
 impl_has_id!(Worker, BuildingHead);
 
-/// Keeps the first character (the surname) and stars the rest.
+/// Keeps the first character (the surname) and stars the rest; a name of one
+/// character is starred whole.
 ///
 /// ```
 /// use redgrid::model::mask_name;
 /// assert_eq!(mask_name("张伟"), "张*");
 /// assert_eq!(mask_name("欧阳娜娜"), "欧***");
+/// assert_eq!(mask_name("张"), "*");
 /// ```
 pub fn mask_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
+    let count = name.chars().count();
+    if count <= 1 {
+        return "*".repeat(count);
     }
+    name.chars()
+        .enumerate()
+        .map(|(i, c)| if i == 0 { c } else { '*' })
+        .collect()
 }
 
 /// Keeps the first three and last four digits of a number of 11 or more digits, the
-/// last two of a shorter one, and stars every other digit.
+/// last two of a shorter one, and stars every other digit: any character Unicode
+/// calls numeric counts as a digit, so a number in another form is masked as well.
 ///
 /// ```
 /// use redgrid::model::mask_phone;
@@ -55,13 +65,13 @@ pub fn mask_name(name: &str) -> String {
 /// assert_eq!(mask_phone("6212345"), "*****45");
 /// ```
 pub fn mask_phone(phone: &str) -> String {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let digits = phone.chars().filter(|c| c.is_numeric()).count();
     let (head, tail) = if digits >= 11 { (3, 4) } else { (0, 2) };
     let mut seen = 0;
     phone
         .chars()
         .map(|c| {
-            if !c.is_ascii_digit() {
+            if !c.is_numeric() {
                 return c;
             }
             seen += 1;

@@ -296,3 +296,18 @@ async fn metrics_count_requests_by_route_pattern_and_show_the_indexes() {
         (200, b"ready".as_slice())
     );
 }
+
+/// A NUL character in a path or a query is refused alike on the memory backend as
+/// on the database's, naming where it is.
+#[tokio::test]
+async fn a_nul_character_is_a_problem_naming_where_it_is() {
+    for (uri, pointer) in [
+        ("/api/v1/sites/S%001", "/path"),
+        ("/api/v1/nearest?lon=121.38%00&lat=37.53", "/lon"),
+        ("/api/v1/search?q=%E5%8D%97%00", "/q"),
+    ] {
+        let r = get(uri).await;
+        assert_problem(&r, 400, Some(pointer));
+        assert!(r.json["detail"].is_string(), "{uri}");
+    }
+}

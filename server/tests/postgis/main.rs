@@ -7,6 +7,7 @@
 mod cli;
 mod console;
 mod import;
+mod masking;
 mod refusals;
 mod replicas;
 mod schema;

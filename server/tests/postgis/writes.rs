@@ -307,6 +307,12 @@ async fn bad_writes_are_problems_naming_the_field_and_store_nothing() {
     unknown_gate["properties"]["entrance"] = json!({"compound_id": "K-NOWHERE", "gate": 0});
     let mut gate_of_nothing = new_site(at);
     gate_of_nothing["properties"]["entrance"] = json!({"gate": 0});
+    let mut dropped_member = new_site(at);
+    dropped_member["properties"]["phone"] = json!("13800138000");
+    let mut wrong_street = new_site(at);
+    wrong_street["properties"]["street_id"] = json!("370602999");
+    let mut nul = new_site(at);
+    nul["properties"]["name"] = json!("驿\u{0}站");
     let cases = [
         (without_kind, "/body/properties/kind"),
         (unknown_kind, "/body/properties/kind"),
@@ -314,6 +320,9 @@ async fn bad_writes_are_problems_naming_the_field_and_store_nothing() {
         (unknown_host, "/body/properties/host_site_id"),
         (unknown_gate, "/body/properties/entrance"),
         (gate_of_nothing, "/body/properties/entrance"),
+        (dropped_member, "/body/properties/phone"),
+        (wrong_street, "/body/properties/street_id"),
+        (nul, "/body/properties/name"),
         (new_site([122.9, 38.9]), "/body/geometry"),
         (new_site([200.0, 37.5]), "/body/geometry"),
         (
@@ -447,6 +456,41 @@ async fn workers_are_reassigned_and_deactivated_and_attributes_patched() {
         .status,
         404
     );
+    // Members a worker has no place for are refused by name, never dropped; so is a
+    // NUL character, which no store keeps, on a path as in a body.
+    let w = s.live.state().store.dataset().workers[0].id.to_string();
+    let sneaky = s
+        .admin(
+            "PATCH",
+            &format!("/api/v1/workers/{w}"),
+            Some(json!({"role": "admin", "token": "x"})),
+        )
+        .await;
+    assert_eq!(sneaky.status, 400, "{}", sneaky.json);
+    let pointers: Vec<&str> = sneaky.json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["pointer"].as_str())
+        .collect();
+    assert_eq!(pointers, ["/body/role", "/body/token"]);
+    let nul = s
+        .admin(
+            "PATCH",
+            &format!("/api/v1/workers/{w}"),
+            Some(json!({"name": "张\u{0}三"})),
+        )
+        .await;
+    assert_eq!(nul.status, 400, "{}", nul.json);
+    assert_eq!(nul.json["errors"][0]["pointer"], "/body/name");
+    for (method, uri) in [
+        ("GET", "/api/v1/sites/S%001"),
+        ("PATCH", "/api/v1/workers/W%00"),
+    ] {
+        let r = s.admin(method, uri, Some(json!({}))).await;
+        assert_eq!(r.status, 400, "{uri}: {}", r.json);
+        assert_eq!(r.json["errors"][0]["pointer"], "/path", "{uri}");
+    }
 
     let grid = s
         .admin(

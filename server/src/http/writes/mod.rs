@@ -276,11 +276,21 @@ pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
 }
 
 /// Properties as the layer's typed record, so what is stored always loads; the
-/// problem names the field under `pointer`.
+/// problem names the field under `pointer`. A member the record has no place for is
+/// refused, never dropped.
 pub fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
     props: serde_json::Value,
     pointer: &str,
 ) -> Result<serde_json::Value, ApiError> {
+    let given: Vec<String> = props
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let record: T = serde_path_to_error::deserialize(props).map_err(|e| {
         let path = e.path().to_string();
         let mut at = pointer.to_owned();
@@ -297,7 +307,17 @@ pub fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
         }
         ApiError::InvalidParameters(vec![FieldError::new(at, reason)])
     })?;
-    serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))
+    let typed = serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let dropped: Vec<FieldError> = given
+        .iter()
+        .filter(|k| typed.get(k.as_str()).is_none())
+        .map(|k| FieldError::new(format!("{pointer}/{k}"), "unknown member"))
+        .collect();
+    if dropped.is_empty() {
+        Ok(typed)
+    } else {
+        Err(ApiError::InvalidParameters(dropped))
+    }
 }
 
 /// The problems every write may answer with besides its own.

@@ -72,6 +72,20 @@ fn site_row(
             located.grid.map(|i| ds.grids[i].props.id.to_string()),
         ),
     ];
+    let mut errors = Vec::new();
+    for (key, value) in &derived {
+        if let Some(given) = members.get(*key).filter(|v| !v.is_null())
+            && given.as_str() != value.as_deref()
+        {
+            errors.push(FieldError::new(
+                format!("/body/properties/{key}"),
+                format!(
+                    "derived from where the site stands ({}), not given",
+                    value.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+    }
     for (key, value) in derived {
         match value {
             Some(v) => members.insert(key.to_owned(), Value::from(v)),
@@ -85,7 +99,6 @@ fn site_row(
     let site: SiteProps =
         serde_json::from_value(props.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let ids = ds.ids();
-    let mut errors = Vec::new();
     if let Some(host) = &site.host_site_id
         && (!ids.sites.contains_key(host) || host.as_str() == id)
     {
