@@ -57,7 +57,7 @@ pub fn reason(reason: &str) -> String {
             .replace(" pieces, the largest ", " 块，最大 ");
         return format!("{}（{area}）", self::reason(head));
     }
-    let rules: [(&str, &Render); 36] = [
+    let rules: [(&str, &Render); 40] = [
         ("missing field ", &|r| format!("缺少必填字段 {}", quoted(r))),
         ("unknown variant ", &|r| match r.split_once(", expected ") {
             Some((value, allowed)) => format!(
@@ -123,6 +123,25 @@ pub fn reason(reason: &str) -> String {
         ("a name cannot be empty", &|_| "姓名不能为空".to_owned()),
         ("a name has at most 40 characters", &|_| {
             "姓名最多 40 个字符".to_owned()
+        }),
+        ("another import is running", &|_| {
+            "另一个导入正在进行，请待其完成后再提交".to_owned()
+        }),
+        ("more than ", &|r| match r.split_once(" rows") {
+            Some((n, _)) => format!("超过 {n} 行，请拆分文件"),
+            None => match r.split_once(" MiB") {
+                Some((n, _)) => format!("超过 {n} MiB"),
+                None => format!("超过上限：{r}"),
+            },
+        }),
+        ("a cell beyond column ", &|r| match r.split_once(" (row ") {
+            Some((col, row)) => {
+                format!("第 {} 行有单元格超出第 {col} 列", row.trim_end_matches(')'))
+            }
+            None => format!("有单元格超出第 {r} 列"),
+        }),
+        ("the archive unpacks to more than ", &|r| {
+            format!("压缩包解压后超过 {}", r.replace(" MiB", " MiB，请拆分"))
         }),
         ("unknown member", &|_| {
             "不认识的字段（不会被保存，请删去）".to_owned()
@@ -213,6 +232,14 @@ mod tests {
             (
                 "property `entrance`: no gate 4 of compound CP12 (it has 2)",
                 "字段 entrance：小区 CP12 没有第 4 号门（共 2 个，从 0 起数）",
+            ),
+            (
+                "a cell beyond column 256 (row 1048576)",
+                "第 1048576 行有单元格超出第 256 列",
+            ),
+            (
+                "more than 200000 rows: split the file",
+                "超过 200000 行，请拆分文件",
             ),
             (
                 "row 4: expected a whole number, got \"many\"",

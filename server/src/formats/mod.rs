@@ -181,7 +181,11 @@ pub fn read(file: &File, geometry: bool, options: ReadOptions) -> Result<Value> 
     Ok(json)
 }
 
-/// The parts of the one shapefile in a `.zip`, by extension.
+/// Bytes the parts of a zipped shapefile may unpack to, in all.
+pub const MAX_UNZIPPED: u64 = 256 << 20;
+
+/// The parts of the one shapefile in a `.zip`, by extension; unpacking stops, and
+/// the archive is refused, past [`MAX_UNZIPPED`] bytes, whatever its entries claim.
 fn unzip(name: &str, bytes: &[u8]) -> Result<Parts> {
     let invalid = |reason: String| Error::InvalidFile {
         file: name.to_owned(),
@@ -191,6 +195,7 @@ fn unzip(name: &str, bytes: &[u8]) -> Result<Parts> {
         .map_err(|e| invalid(format!("not a zip archive: {e}")))?;
     let mut parts = Parts::new();
     let mut stems = std::collections::BTreeSet::new();
+    let mut left = MAX_UNZIPPED;
     for i in 0..archive.len() {
         let mut entry = archive
             .by_index(i)
@@ -209,10 +214,21 @@ fn unzip(name: &str, bytes: &[u8]) -> Result<Parts> {
             continue;
         }
         stems.insert(stem.to_string_lossy().into_owned());
+        let too_big = || {
+            invalid(format!(
+                "the archive unpacks to more than {} MiB",
+                MAX_UNZIPPED >> 20
+            ))
+        };
+        if entry.size() > left {
+            return Err(too_big());
+        }
         let mut content = Vec::new();
-        entry
+        (&mut entry)
+            .take(left + 1)
             .read_to_end(&mut content)
             .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
+        left = left.checked_sub(content.len() as u64).ok_or_else(too_big)?;
         parts.insert(ext, content);
     }
     if stems.len() > 1 {
@@ -287,5 +303,34 @@ fn reproject(collection: &mut Value, crs: FileCrs) {
                 walk(coordinates, crs);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// 300 MiB of zeros, deflated to a few hundred kilobytes, are refused once the
+    /// limit is passed: the archive is never unpacked whole.
+    #[test]
+    fn a_zip_that_unpacks_past_the_limit_is_refused() {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("zeros.dbf", deflated).unwrap();
+        zip.start_file("zeros.shp", deflated).unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..300 {
+            zip.write_all(&chunk).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 2 << 20, "{} bytes", bytes.len());
+        let Err(Error::InvalidFile { reason, .. }) = unzip("zeros.zip", &bytes) else {
+            panic!("refused");
+        };
+        assert!(reason.contains("more than 256 MiB"), "{reason}");
     }
 }

@@ -8,6 +8,7 @@ use std::io::Cursor;
 use encoding_rs::{Encoding, GB18030};
 use serde_json::Value;
 
+use super::sheets::MAX_ROWS;
 use super::{FileCrs, text};
 use crate::error::{Error, Result};
 use crate::geo::{Crs, GaussKruger};
@@ -58,8 +59,14 @@ pub fn read(file: &str, parts: &Parts, forced: Option<&'static Encoding>) -> Res
 
     let mut shapes = shapefile::ShapeReader::new(Cursor::new(shp.as_slice()))
         .map_err(|e| invalid(format!("not a .shp file: {e}")))?;
+    if rows.len() > MAX_ROWS {
+        return Err(invalid(format!(
+            "more than {MAX_ROWS} rows: split the file"
+        )));
+    }
     let shapes = shapes
         .iter_shapes()
+        .take(MAX_ROWS + 1)
         .map(|shape| {
             let shape = shape.map_err(|e| invalid(format!("cannot read a shape: {e}")))?;
             Ok(geometry(shape))
@@ -97,7 +104,8 @@ fn attributes(
         .map(|f| f.name().to_owned())
         .collect();
     let mut rows = Vec::new();
-    for record in reader.iter_records() {
+    // One row past the limit tells the caller the file is too long.
+    for record in reader.iter_records().take(MAX_ROWS + 1) {
         let mut record = record?;
         let row = headings
             .iter()

@@ -95,6 +95,9 @@ pub struct Inner {
     pub metrics: Arc<metrics::Metrics>,
     /// Time and rate limits with the callers' buckets, kept across reloads.
     pub limits: Arc<limits::Limits>,
+    /// One import at a time (a file being read holds its memory until it is written
+    /// or refused), kept across reloads.
+    pub importing: Arc<tokio::sync::Semaphore>,
     health: health::Health,
 }
 
@@ -199,6 +202,7 @@ impl AppState {
             sessions: Arc::default(),
             metrics: Arc::default(),
             limits: Arc::default(),
+            importing: Arc::new(tokio::sync::Semaphore::new(1)),
             search,
             tiles,
             tile_cache: Arc::new(crate::tileset::TileCache::new(TILE_CACHE_BYTES)),
@@ -303,6 +307,7 @@ impl AppState {
             inner.replica = self.replica.clone();
             inner.metrics = self.metrics.clone();
             inner.limits = self.limits.clone();
+            inner.importing = self.importing.clone();
             inner.catchment_rules = self.catchment_rules;
             inner.health.navigation_apps = self.health.navigation_apps;
         }

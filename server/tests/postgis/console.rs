@@ -538,3 +538,26 @@ async fn an_exported_dataset_imports_back_as_no_change() {
         "the same dataset exports the same"
     );
 }
+
+#[tokio::test]
+async fn a_second_import_while_one_runs_is_told_to_come_back() {
+    let Some(server) = server().await else { return };
+    let points = two_points(&server);
+    let csv = sites_csv(points).into_bytes();
+    let query = "layer=sites&dry_run=true";
+    let (first, second) = tokio::join!(
+        upload(&server, query, "text/csv", csv.clone()),
+        upload(&server, query, "text/csv", csv.clone()),
+    );
+    assert_eq!(first.0, 200, "{}", first.1);
+    assert_eq!(second.0, 409, "{}", second.1);
+    assert!(
+        second.1["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another import")
+    );
+    // Once the first has finished, the next goes through.
+    let (status, body) = upload(&server, query, "text/csv", csv).await;
+    assert_eq!(status, 200, "{body}");
+}

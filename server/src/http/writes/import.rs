@@ -139,6 +139,7 @@ pub struct ImportReport {
         (status = 200, description = "The report: for a dry run, whether the file would be accepted, its problems and the diff; otherwise what was committed", body = ImportReport),
         (status = 413, description = "The file is larger than 64 MiB", body = crate::http::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "A Content-Type that is no known format", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another import is running", body = crate::http::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused (not a dry run): every problem, nothing written", body = crate::http::error::Problem, content_type = "application/problem+json"),
         WriteProblems,
     ))]
@@ -148,6 +149,13 @@ pub async fn import(
     Valid(query): Valid<ImportQuery>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    // A second import does not queue behind the first: it is told to come back.
+    let importing = state.importing.clone();
+    let _turn = importing.try_acquire().map_err(|_| {
+        ApiError::Conflict(
+            "another import is running; send this one again when it has finished".to_owned(),
+        )
+    })?;
     let file = body_file(query.table, request, &state).await?;
     let options = Options {
         mode: query.mode,
